@@ -1,0 +1,29 @@
+package io.hookrelay.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Every setting the service reads, read once at start-up. See {@link ConfigLoader} for where each comes
+ * from and the README for the documented names and defaults.
+ */
+public record Config(
+        String httpHost,
+        int httpPort,
+        int httpInstances,
+        Optional<String> databaseUrl,
+        int databasePoolSize,
+        Path dataDir,
+        Optional<String> adminToken,
+        Optional<String> masterKey,
+        boolean allowPrivateTargets,
+        int maxPayloadBytes,
+        Duration secretRotationOverlap,
+        Duration idempotencyTtl,
+        Duration shutdownTimeout) {
+
+    public boolean embeddedDatabase() {
+        return databaseUrl.isEmpty();
+    }
+}

@@ -1,0 +1,24 @@
+package io.hookrelay.config;
+
+import java.util.List;
+
+/** The names of all settings, so that {@link ConfigLoader} reads each from every source the same way. */
+final class Settings {
+    static final List<String> NAMES = List.of(
+            "HOOKRELAY_HTTP_HOST",
+            "HOOKRELAY_HTTP_PORT",
+            "HOOKRELAY_HTTP_INSTANCES",
+            "HOOKRELAY_DATABASE_URL",
+            "HOOKRELAY_DATABASE_POOL_SIZE",
+            "HOOKRELAY_DATA_DIR",
+            "HOOKRELAY_ADMIN_TOKEN",
+            "HOOKRELAY_MASTER_KEY",
+            "HOOKRELAY_ALLOW_PRIVATE_TARGETS",
+            "HOOKRELAY_MAX_PAYLOAD_BYTES",
+            "HOOKRELAY_SECRET_ROTATION_OVERLAP",
+            "HOOKRELAY_IDEMPOTENCY_TTL",
+            "HOOKRELAY_SHUTDOWN_TIMEOUT");
+
+    private Settings() {
+    }
+}

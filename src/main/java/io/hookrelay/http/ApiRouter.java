@@ -1,0 +1,52 @@
+package io.hookrelay.http;
+
+import io.hookrelay.ops.DocsRoutes;
+import io.hookrelay.ops.HealthRoutes;
+import io.hookrelay.ops.Metrics;
+import io.hookrelay.subscription.SubscriptionRoutes;
+import io.hookrelay.tenant.ApiKeyRepository;
+import io.hookrelay.tenant.TenantRoutes;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+
+/**
+ * Builds the whole HTTP surface. The {@code /v1} routes come from the OpenAPI contract, so every request
+ * is validated against it before a handler runs; operational routes are added beside them.
+ */
+public final class ApiRouter {
+
+    private ApiRouter() {
+    }
+
+    public static Router create(Vertx vertx, Services services) {
+        RouterBuilder api = RouterBuilder.create(vertx, services.contract(), RequestExtractor.withBodyHandler());
+        Auth auth = new Auth(services.adminToken(), new ApiKeyRepository(services.pool())::findActiveByHash);
+
+        api.rootHandler(TraceIds.HANDLER);
+        api.rootHandler(BodyHandler.create(false).setBodyLimit(services.config().maxPayloadBytes()));
+        api.rootHandler(auth::handle);
+        for (OpenAPIRoute route : api.getRoutes()) {
+            // Authentication already ran as a root handler, before validation.
+            route.setDoSecurity(false);
+            route.addFailureHandler(Problems::handleFailure);
+        }
+        new TenantRoutes(services.pool(), services.idempotency()).mount(api);
+        new SubscriptionRoutes(vertx, services.pool(), services.idempotency(), services.secretBox(),
+                services.targets(), services.config().secretRotationOverlap()).mount(api);
+
+        Router router = api.createRouter();
+        new HealthRoutes(services.pool()).mount(router);
+        Metrics.mount(router, services.registry());
+        new DocsRoutes(services.contractYaml()).mount(router);
+
+        router.route().failureHandler(Problems::handleFailure);
+        for (int status : new int[] {400, 401, 403, 404, 405, 406, 413, 414, 415, 431, 500, 501}) {
+            router.errorHandler(status, Problems::handleFailure);
+        }
+        return router;
+    }
+}

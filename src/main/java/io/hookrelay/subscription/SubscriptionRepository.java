@@ -1,0 +1,160 @@
+package io.hookrelay.subscription;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Every query names the tenant: a row of another tenant is simply not found. */
+final class SubscriptionRepository {
+
+    private static final String COLUMNS = """
+            id, tenant_id, url, event_types, description, headers, metadata, status, disabled_reason,
+            disabled_at, created_at, updated_at""";
+    private static final String INSERT = """
+            INSERT INTO subscriptions (id, tenant_id, url, event_types, description, headers, metadata, secret_enc)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            RETURNING\s""" + COLUMNS;
+    private static final String FIND = "SELECT " + COLUMNS + " FROM subscriptions WHERE id = $1 AND tenant_id = $2";
+    private static final String PAGE = "SELECT " + COLUMNS + """
+             FROM subscriptions
+            WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id < $2)
+            ORDER BY id DESC LIMIT $3
+            """;
+    private static final String UPDATE = """
+            UPDATE subscriptions SET
+                url = coalesce($3, url),
+                event_types = coalesce($4, event_types),
+                description = CASE WHEN $5 THEN NULL ELSE coalesce($6, description) END,
+                headers = coalesce($7, headers),
+                metadata = coalesce($8, metadata),
+                updated_at = now()
+            WHERE id = $1 AND tenant_id = $2
+            RETURNING\s""" + COLUMNS;
+    private static final String DELETE = "DELETE FROM subscriptions WHERE id = $1 AND tenant_id = $2";
+    private static final String ENABLE = """
+            UPDATE subscriptions SET status = 'active', disabled_reason = NULL, disabled_at = NULL, updated_at = now()
+            WHERE id = $1 AND tenant_id = $2
+            RETURNING\s""" + COLUMNS;
+    // Disabling an already disabled subscription keeps its first reason and time.
+    private static final String DISABLE = """
+            UPDATE subscriptions SET
+                status = 'disabled',
+                disabled_reason = CASE WHEN status = 'disabled' THEN disabled_reason ELSE $3 END,
+                disabled_at = CASE WHEN status = 'disabled' THEN disabled_at ELSE now() END,
+                updated_at = now()
+            WHERE id = $1 AND tenant_id = $2
+            RETURNING\s""" + COLUMNS;
+    private static final String SECRETS = """
+            SELECT secret_enc, previous_secret_enc, previous_secret_expires_at FROM subscriptions
+            WHERE id = $1 AND tenant_id = $2
+            """;
+    // The current ciphertext moves to "previous" untouched: both are bound to the row id, not the slot.
+    private static final String ROTATE = """
+            UPDATE subscriptions SET
+                previous_secret_enc = CASE WHEN $4::float8 > 0 THEN secret_enc END,
+                previous_secret_expires_at = CASE WHEN $4::float8 > 0 THEN now() + make_interval(secs => $4::float8) END,
+                secret_enc = $3,
+                updated_at = now()
+            WHERE id = $1 AND tenant_id = $2
+            RETURNING secret_enc, previous_secret_enc, previous_secret_expires_at
+            """;
+
+    /** Encrypted secrets as stored. */
+    record SealedSecrets(byte[] current, byte[] previous, OffsetDateTime previousExpiresAt) {
+    }
+
+    Future<Subscription> insert(SqlClient sql, UUID id, UUID tenantId, SubscriptionInput in, byte[] sealedSecret) {
+        return sql.preparedQuery(INSERT).execute(Tuple.of(id, tenantId, in.url(), in.eventTypes().toArray(String[]::new),
+                        in.description(), in.headers(), in.metadata(), Buffer.buffer(sealedSecret)))
+                .map(rows -> map(rows.iterator().next()));
+    }
+
+    Future<Optional<Subscription>> find(SqlClient sql, UUID id, UUID tenantId) {
+        return sql.preparedQuery(FIND).execute(Tuple.of(id, tenantId)).map(SubscriptionRepository::first);
+    }
+
+    Future<List<Subscription>> page(SqlClient sql, UUID tenantId, UUID after, int count) {
+        return sql.preparedQuery(PAGE).execute(Tuple.of(tenantId, after, count)).map(rows -> {
+            List<Subscription> list = new ArrayList<>(rows.size());
+            rows.forEach(row -> list.add(map(row)));
+            return list;
+        });
+    }
+
+    Future<Optional<Subscription>> update(SqlClient sql, UUID id, UUID tenantId, SubscriptionInput in) {
+        Tuple args = Tuple.tuple()
+                .addValue(id).addValue(tenantId).addValue(in.url())
+                .addValue(in.eventTypes() == null ? null : in.eventTypes().toArray(String[]::new))
+                .addValue(in.clearDescription()).addValue(in.description())
+                .addValue(in.headers()).addValue(in.metadata());
+        return sql.preparedQuery(UPDATE).execute(args).map(SubscriptionRepository::first);
+    }
+
+    Future<Boolean> delete(SqlClient sql, UUID id, UUID tenantId) {
+        return sql.preparedQuery(DELETE).execute(Tuple.of(id, tenantId)).map(rows -> rows.rowCount() == 1);
+    }
+
+    Future<Optional<Subscription>> enable(SqlClient sql, UUID id, UUID tenantId) {
+        return sql.preparedQuery(ENABLE).execute(Tuple.of(id, tenantId)).map(SubscriptionRepository::first);
+    }
+
+    Future<Optional<Subscription>> disable(SqlClient sql, UUID id, UUID tenantId, String reason) {
+        return sql.preparedQuery(DISABLE).execute(Tuple.of(id, tenantId, reason)).map(SubscriptionRepository::first);
+    }
+
+    Future<Optional<SealedSecrets>> secrets(SqlClient sql, UUID id, UUID tenantId) {
+        return sql.preparedQuery(SECRETS).execute(Tuple.of(id, tenantId)).map(SubscriptionRepository::sealed);
+    }
+
+    Future<Optional<SealedSecrets>> rotate(SqlClient sql, UUID id, UUID tenantId, byte[] newSealed, Duration overlap) {
+        return sql.preparedQuery(ROTATE)
+                .execute(Tuple.of(id, tenantId, Buffer.buffer(newSealed), (double) overlap.toSeconds()))
+                .map(SubscriptionRepository::sealed);
+    }
+
+    private static Optional<SealedSecrets> sealed(RowSet<Row> rows) {
+        if (rows.size() == 0) {
+            return Optional.empty();
+        }
+        Row row = rows.iterator().next();
+        Buffer previous = row.getBuffer("previous_secret_enc");
+        return Optional.of(new SealedSecrets(row.getBuffer("secret_enc").getBytes(),
+                previous == null ? null : previous.getBytes(), row.getOffsetDateTime("previous_secret_expires_at")));
+    }
+
+    private static Optional<Subscription> first(RowSet<Row> rows) {
+        return rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next()));
+    }
+
+    private static Subscription map(Row row) {
+        String[] types = row.getArrayOfStrings("event_types");
+        return new Subscription(
+                row.getUUID("id"),
+                row.getUUID("tenant_id"),
+                row.getString("url"),
+                types == null ? List.of() : Arrays.asList(types),
+                row.getString("description"),
+                jsonOrEmpty(row.getValue("headers")),
+                jsonOrEmpty(row.getValue("metadata")),
+                row.getString("status"),
+                row.getString("disabled_reason"),
+                row.getOffsetDateTime("disabled_at"),
+                row.getOffsetDateTime("created_at"),
+                row.getOffsetDateTime("updated_at"));
+    }
+
+    private static JsonObject jsonOrEmpty(Object value) {
+        return value instanceof JsonObject json ? json : new JsonObject();
+    }
+}
