@@ -118,14 +118,18 @@ public final class Problems {
         OutputUnit unit = e.getOutputUnit();
         OutputUnit deepest = deepestError(unit);
         String location = deepest.getInstanceLocation();
-        String where = location == null || location.isEmpty() || location.equals("#") ? "body"
-                : location.replaceFirst("^#", "");
-        String rule = deepest.getError() == null ? e.getMessage() : deepest.getError();
+        String where = location == null || location.isEmpty() || location.equals("#") ? ""
+                : " " + location.replaceFirst("^#", "");
+        String rule = deepest.getError() == null ? e.getMessage() : explain(deepest);
         String prefix = e.getMessage() != null && e.getMessage().startsWith("The value of the request body")
-                ? "request body " : "";
+                ? "body" : "parameter";
         return clip(prefix + where + ": " + rule, 500);
     }
 
+    /**
+     * The most specific failure among the validator's flat list: deepest in the document, then deepest in
+     * the schema (so "expected string" wins over "property does not match schema").
+     */
     private static OutputUnit deepestError(OutputUnit unit) {
         List<OutputUnit> errors = unit.getErrors();
         if (errors == null || errors.isEmpty()) {
@@ -133,12 +137,36 @@ public final class Problems {
         }
         OutputUnit best = errors.get(0);
         for (OutputUnit candidate : errors) {
-            String loc = candidate.getInstanceLocation();
-            if (loc != null && best.getInstanceLocation() != null && loc.length() > best.getInstanceLocation().length()) {
+            int byDocument = Integer.compare(length(candidate.getInstanceLocation()), length(best.getInstanceLocation()));
+            int bySchema = Integer.compare(specificity(candidate), specificity(best));
+            if (byDocument > 0 || byDocument == 0 && bySchema > 0) {
                 best = candidate;
             }
         }
-        return deepestError(best);
+        return best;
+    }
+
+    /**
+     * A known property that fails its own schema is also reported as failing additionalProperties;
+     * that second report is the least specific, and the only one for a truly unknown field.
+     */
+    private static int specificity(OutputUnit unit) {
+        return isUnknownField(unit) ? 0 : length(unit.getKeywordLocation());
+    }
+
+    private static boolean isUnknownField(OutputUnit unit) {
+        return unit.getKeywordLocation() != null && unit.getKeywordLocation().endsWith("/additionalProperties");
+    }
+
+    private static int length(String location) {
+        return location == null ? 0 : location.length();
+    }
+
+    private static String explain(OutputUnit unit) {
+        if (isUnknownField(unit)) {
+            return "is not a known field";
+        }
+        return unit.getError();
     }
 
     /** Never echo a hostile input back whole. */

@@ -83,7 +83,7 @@ class HostileInputTest {
     void wrongTypesAndUnknownFields() {
         Api.Response wrongType = tenant.api().post("/v1/subscriptions", new JsonObject().put("url", 42));
         assertProblem(wrongType, 400);
-        assertTrue(wrongType.json().getString("detail").contains("url"), wrongType::toString);
+        assertEquals("body /url: Instance type number is invalid. Expected string", wrongType.json().getString("detail"));
         assertProblem(tenant.api().post("/v1/subscriptions", new JsonObject().put("url", "https://93.184.216.34/")
                 .put("event_types", "order.created")), 400);
         assertProblem(tenant.api().post("/v1/subscriptions", new JsonObject().put("url", "https://93.184.216.34/")
@@ -91,6 +91,7 @@ class HostileInputTest {
         Api.Response unknown = tenant.api().post("/v1/subscriptions", new JsonObject()
                 .put("url", "https://93.184.216.34/").put("secret", "whsec_mine"));
         assertProblem(unknown, 400);
+        assertEquals("body /secret: is not a known field", unknown.json().getString("detail"));
         assertProblem(tenant.api().post("/v1/subscriptions", new JsonObject()), 400);
         assertProblem(tenant.api().send("POST", "/v1/subscriptions", "url=https://x", Map.of("Content-Type",
                 "application/x-www-form-urlencoded")), 415);
