@@ -66,7 +66,8 @@ public final class EventStore {
     static Event map(Row row) {
         UUID[] targets = row.getArrayOfUUIDs("subscription_ids");
         OffsetDateTime created = row.getOffsetDateTime("created_at");
+        Object data = row.getValue("data");
         return new Event(row.getUUID("id"), row.getLong("seq"), row.getUUID("tenant_id"), row.getString("type"),
-                row.getValue("data"), targets == null ? null : Arrays.asList(targets), row.getUUID("source_id"), created);
+                data == Tuple.JSON_NULL ? null : data, targets == null ? null : Arrays.asList(targets), row.getUUID("source_id"), created);
     }
 }

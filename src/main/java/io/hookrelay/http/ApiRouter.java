@@ -1,5 +1,6 @@
 package io.hookrelay.http;
 
+import io.hookrelay.event.EventTypeRoutes;
 import io.hookrelay.ops.DocsRoutes;
 import io.hookrelay.ops.HealthRoutes;
 import io.hookrelay.ops.Metrics;
@@ -35,6 +36,7 @@ public final class ApiRouter {
             route.addFailureHandler(Problems::handleFailure);
         }
         new TenantRoutes(services.pool(), services.idempotency()).mount(api);
+        EventTypeRoutes.mountAll(api, vertx, services.pool(), services.idempotency());
         new SubscriptionRoutes(vertx, services.pool(), services.idempotency(), services.secretBox(),
                 services.targets(), services.config().secretRotationOverlap()).mount(api);
 

@@ -21,7 +21,18 @@ public interface Endpoint {
                 ctx.fail(e);
                 return;
             }
-            reply.onSuccess(r -> r.send(ctx)).onFailure(ctx::fail);
+            reply.onComplete(result -> {
+                if (result.failed()) {
+                    ctx.fail(result.cause());
+                    return;
+                }
+                try {
+                    result.result().send(ctx);
+                } catch (RuntimeException e) {
+                    // An answer that cannot be written (e.g. not encodable) must still end the request.
+                    ctx.fail(e);
+                }
+            });
         };
     }
 

@@ -50,7 +50,8 @@ public final class Idempotency {
     public Future<Reply> run(RoutingContext ctx, Principal principal, Function<SqlConnection, Future<Reply>> operation) {
         String key = ctx.request().getHeader(HEADER);
         if (key == null) {
-            return pool.withTransaction(operation);
+            // Without a key there is nothing to make atomic with the work, so skip BEGIN/COMMIT round trips.
+            return pool.withConnection(operation);
         }
         if (key.isBlank() || key.length() > 255) {
             return Future.failedFuture(ApiException.badRequest("Idempotency-Key must be 1 to 255 characters"));

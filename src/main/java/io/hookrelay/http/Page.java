@@ -14,19 +14,24 @@ public record Page(int limit, UUID after) {
     public static final int MAX_LIMIT = 200;
 
     public static Page from(RoutingContext ctx) {
-        String rawLimit = ctx.request().getParam("limit");
-        int limit = DEFAULT_LIMIT;
-        if (rawLimit != null) {
-            try {
-                limit = Integer.parseInt(rawLimit);
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT);
-            }
-            if (limit < 1 || limit > MAX_LIMIT) {
-                throw ApiException.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT);
-            }
+        return new Page(limit(ctx), Cursor.decode(ctx.request().getParam("cursor")));
+    }
+
+    /** The {@code limit} query parameter, 1 to {@link #MAX_LIMIT}, default {@link #DEFAULT_LIMIT}. */
+    public static int limit(RoutingContext ctx) {
+        String raw = ctx.request().getParam("limit");
+        if (raw == null) {
+            return DEFAULT_LIMIT;
         }
-        return new Page(limit, Cursor.decode(ctx.request().getParam("cursor")));
+        try {
+            int limit = Integer.parseInt(raw);
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ApiException.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT);
     }
 
     /** Repositories fetch {@code limit + 1} rows; the extra row only tells that another page exists. */

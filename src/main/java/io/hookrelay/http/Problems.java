@@ -130,7 +130,7 @@ public final class Problems {
      * The most specific failure among the validator's flat list: deepest in the document, then deepest in
      * the schema (so "expected string" wins over "property does not match schema").
      */
-    private static OutputUnit deepestError(OutputUnit unit) {
+    public static OutputUnit deepestError(OutputUnit unit) {
         List<OutputUnit> errors = unit.getErrors();
         if (errors == null || errors.isEmpty()) {
             return unit;

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hookrelay.Application;
+import static io.hookrelay.support.ProblemAssertions.assertProblem;
+
 import io.hookrelay.support.Api;
 import io.hookrelay.support.TestDatabase;
 import io.hookrelay.support.TestService;
@@ -53,17 +55,6 @@ class HostileInputTest {
         return TestDatabase.get().count("""
                 SELECT coalesce(sum(hashtext(s::text)), 0) + (SELECT count(*) FROM tenants) + (SELECT count(*) FROM api_keys)
                 FROM subscriptions s""");
-    }
-
-    static void assertProblem(Api.Response answer, int status) {
-        assertEquals(status, answer.status(), answer::toString);
-        assertEquals("application/problem+json", answer.header("content-type"), answer::toString);
-        JsonObject problem = answer.json();
-        assertTrue(problem.getString("type").startsWith("https://"), answer::toString);
-        assertNotNull(problem.getString("title"));
-        assertEquals(status, problem.getInteger("status"));
-        assertNotNull(problem.getString("detail"));
-        assertEquals(answer.header("x-trace-id"), problem.getString("trace_id"));
     }
 
     private static Api.Response raw(String method, String path, String body) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.hookrelay.Application;
 import io.hookrelay.support.Api;
+import io.hookrelay.support.ProblemAssertions;
 import io.hookrelay.support.TestDatabase;
 import io.hookrelay.support.TestService;
 import io.hookrelay.support.Tenants;
@@ -62,7 +63,7 @@ class IdempotencyTest {
                 Map.of("Idempotency-Key", key)).status());
         Api.Response conflict = tenant.api().post("/v1/subscriptions", new JsonObject().put("url", url + "/other"),
                 Map.of("Idempotency-Key", key));
-        HostileInputTest.assertProblem(conflict, 409);
+        ProblemAssertions.assertProblem(conflict, 409);
         assertEquals(0, stored(url + "/other"));
     }
 
