@@ -9,12 +9,15 @@ import io.hookrelay.db.Database;
 import io.hookrelay.db.DatabaseUrl;
 import io.hookrelay.db.EmbeddedDatabase;
 import io.hookrelay.db.Migrations;
+import io.hookrelay.event.EventSchemas;
 import io.hookrelay.http.Contract;
 import io.hookrelay.http.HttpVerticle;
 import io.hookrelay.http.Idempotency;
 import io.hookrelay.http.Services;
 import io.hookrelay.net.TargetUrlPolicy;
 import io.hookrelay.ops.Metrics;
+import io.hookrelay.tenant.ApiKeyCache;
+import io.hookrelay.tenant.ApiKeyRepository;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -88,7 +91,8 @@ public final class Application implements AutoCloseable {
             OpenAPIContract contract = Contract.load(vertx, contractYaml).await(30, TimeUnit.SECONDS);
             Idempotency idempotency = new Idempotency(pool, config.idempotencyTtl());
             Services services = new Services(config, pool, secretBox, admin.value(),
-                    new TargetUrlPolicy(config.allowPrivateTargets()), registry, contract, contractYaml, idempotency);
+                    new TargetUrlPolicy(config.allowPrivateTargets()), registry, contract, contractYaml, idempotency,
+                    new ApiKeyCache(new ApiKeyRepository(pool)), new EventSchemas(vertx));
 
             int port = deployHttp(vertx, services, config);
             vertx.setPeriodic(HOUSEKEEPING_PERIOD_MS, id -> idempotency.expireOld()

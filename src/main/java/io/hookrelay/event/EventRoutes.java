@@ -28,6 +28,8 @@ import java.util.UUID;
 /** Publishing events into the outbox and reading them back. */
 public final class EventRoutes {
 
+    /** Large enough to absorb a burst in one commit, small enough to keep one statement's parameters modest. */
+    private static final int MAX_BATCH = 500;
     private static final String OWNED_SUBSCRIPTIONS = """
             SELECT count(*) AS found FROM subscriptions WHERE tenant_id = $1 AND id = ANY($2)
             """;
@@ -46,9 +48,11 @@ public final class EventRoutes {
     private final Idempotency idempotency;
     private final EventStore store = new EventStore();
     private final EventSchemas schemas;
+    private final EventBatchWriter batches;
 
     public EventRoutes(Pool pool, Idempotency idempotency, EventSchemas schemas) {
         this.pool = pool;
+        this.batches = new EventBatchWriter(pool, MAX_BATCH);
         this.idempotency = idempotency;
         this.schemas = schemas;
     }
@@ -66,10 +70,15 @@ public final class EventRoutes {
         Object data = body.getValue("data");
         List<UUID> targets = subscriptionIds(body.getJsonArray("subscription_ids"));
         NewEvent event = new NewEvent(tenant.tenantId(), type, data, targets, null);
-        return schemas.check(pool, tenant.tenantId(), type, data)
-                .compose(valid -> idempotency.run(ctx, tenant, sql -> checkTargets(sql, tenant.tenantId(), targets)
-                        .compose(owned -> store.insert(sql, event))
-                        .map(stored -> new Reply(202, stored.toJson()))));
+        Future<Void> valid = schemas.check(pool, tenant.tenantId(), type, data);
+        if (ctx.request().getHeader(Idempotency.HEADER) == null) {
+            return valid.compose(ok -> checkTargets(pool, tenant.tenantId(), targets))
+                    .compose(owned -> batches.write(event))
+                    .map(stored -> new Reply(202, stored.toJson()));
+        }
+        return valid.compose(ok -> idempotency.run(ctx, tenant, sql -> checkTargets(sql, tenant.tenantId(), targets)
+                .compose(owned -> store.insert(sql, event))
+                .map(stored -> new Reply(202, stored.toJson()))));
     }
 
     private Future<Reply> list(RoutingContext ctx) {

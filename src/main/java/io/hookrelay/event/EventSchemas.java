@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * type) for a short time so publishing does not read the catalogue on every event; changes made through
  * this instance take effect at once, changes made through another instance within {@link #TTL_NANOS}.
  */
-final class EventSchemas {
+public final class EventSchemas {
 
     static final long TTL_NANOS = 5_000_000_000L;
     private static final int MAX_ENTRIES = 10_000;
@@ -42,8 +42,8 @@ final class EventSchemas {
     private final Validator metaSchema;
     private final ConcurrentHashMap<Key, Entry> cache = new ConcurrentHashMap<>();
 
-    EventSchemas(Vertx vertx, EventTypeRepository repository) {
-        this.repository = repository;
+    public EventSchemas(Vertx vertx) {
+        this.repository = new EventTypeRepository();
         this.metaSchema = SchemaRepository.create(OPTIONS).preloadMetaSchema(vertx.fileSystem(), Draft.DRAFT202012)
                 .validator(META_SCHEMA);
     }
@@ -85,7 +85,7 @@ final class EventSchemas {
         });
     }
 
-    void forget(UUID tenantId, String type) {
+    public void forget(UUID tenantId, String type) {
         cache.remove(new Key(tenantId, type));
     }
 

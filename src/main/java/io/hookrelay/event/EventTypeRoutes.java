@@ -10,7 +10,6 @@ import io.hookrelay.http.Problems;
 import io.hookrelay.http.Reply;
 import io.hookrelay.http.TextRules;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -30,18 +29,16 @@ public final class EventTypeRoutes {
     private final EventTypeRepository repository;
     private final EventSchemas schemas;
 
-    public EventTypeRoutes(Pool pool, Idempotency idempotency, EventTypeRepository repository, EventSchemas schemas) {
+    public EventTypeRoutes(Pool pool, Idempotency idempotency, EventSchemas schemas) {
         this.pool = pool;
         this.idempotency = idempotency;
-        this.repository = repository;
+        this.repository = new EventTypeRepository();
         this.schemas = schemas;
     }
 
-    /** Builds the catalogue and the publishing side over one shared schema cache. */
-    public static EventRoutes mountAll(RouterBuilder api, Vertx vertx, Pool pool, Idempotency idempotency) {
-        EventTypeRepository repository = new EventTypeRepository();
-        EventSchemas schemas = new EventSchemas(vertx, repository);
-        new EventTypeRoutes(pool, idempotency, repository, schemas).mount(api);
+    /** The catalogue and the publishing side, over the schema cache all event loops share. */
+    public static EventRoutes mountAll(RouterBuilder api, Pool pool, Idempotency idempotency, EventSchemas schemas) {
+        new EventTypeRoutes(pool, idempotency, schemas).mount(api);
         EventRoutes events = new EventRoutes(pool, idempotency, schemas);
         events.mount(api);
         return events;

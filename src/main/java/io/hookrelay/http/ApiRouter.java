@@ -5,7 +5,6 @@ import io.hookrelay.ops.DocsRoutes;
 import io.hookrelay.ops.HealthRoutes;
 import io.hookrelay.ops.Metrics;
 import io.hookrelay.subscription.SubscriptionRoutes;
-import io.hookrelay.tenant.ApiKeyRepository;
 import io.hookrelay.tenant.TenantRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -25,7 +24,7 @@ public final class ApiRouter {
 
     public static Router create(Vertx vertx, Services services) {
         RouterBuilder api = RouterBuilder.create(vertx, services.contract(), RequestExtractor.withBodyHandler());
-        Auth auth = new Auth(services.adminToken(), new ApiKeyRepository(services.pool())::findActiveByHash);
+        Auth auth = new Auth(services.adminToken(), services.apiKeys()::findByHash);
 
         api.rootHandler(TraceIds.HANDLER);
         api.rootHandler(BodyHandler.create(false).setBodyLimit(services.config().maxPayloadBytes()));
@@ -35,8 +34,8 @@ public final class ApiRouter {
             route.setDoSecurity(false);
             route.addFailureHandler(Problems::handleFailure);
         }
-        new TenantRoutes(services.pool(), services.idempotency()).mount(api);
-        EventTypeRoutes.mountAll(api, vertx, services.pool(), services.idempotency());
+        new TenantRoutes(services.pool(), services.idempotency(), services.apiKeys()).mount(api);
+        EventTypeRoutes.mountAll(api, services.pool(), services.idempotency(), services.eventSchemas());
         new SubscriptionRoutes(vertx, services.pool(), services.idempotency(), services.secretBox(),
                 services.targets(), services.config().secretRotationOverlap()).mount(api);
 

@@ -2,6 +2,8 @@ package io.hookrelay.http;
 
 import io.hookrelay.config.Config;
 import io.hookrelay.crypto.SecretBox;
+import io.hookrelay.event.EventSchemas;
+import io.hookrelay.tenant.ApiKeyCache;
 import io.hookrelay.net.TargetUrlPolicy;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.buffer.Buffer;
@@ -18,5 +20,7 @@ public record Services(
         PrometheusMeterRegistry registry,
         OpenAPIContract contract,
         Buffer contractYaml,
-        Idempotency idempotency) {
+        Idempotency idempotency,
+        ApiKeyCache apiKeys,
+        EventSchemas eventSchemas) {
 }

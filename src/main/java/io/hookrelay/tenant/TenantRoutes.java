@@ -28,10 +28,13 @@ public final class TenantRoutes {
     private final TenantRepository tenants = new TenantRepository();
     private final ApiKeyRepository keys;
 
-    public TenantRoutes(Pool pool, Idempotency idempotency) {
+    private final ApiKeyCache keyCache;
+
+    public TenantRoutes(Pool pool, Idempotency idempotency, ApiKeyCache keyCache) {
         this.pool = pool;
         this.idempotency = idempotency;
         this.keys = new ApiKeyRepository(pool);
+        this.keyCache = keyCache;
     }
 
     public void mount(RouterBuilder api) {
@@ -103,8 +106,10 @@ public final class TenantRoutes {
     private Future<Reply> revokeApiKey(RoutingContext ctx) {
         Auth.requireAdmin(ctx);
         UUID id = pathId(ctx, "API key");
-        return keys.revoke(id).map(found -> Reply.ok(found
-                .orElseThrow(() -> ApiException.notFound("API key", id.toString())).toJson()));
+        return keys.revoke(id).map(found -> {
+            keyCache.forget(id);
+            return Reply.ok(found.orElseThrow(() -> ApiException.notFound("API key", id.toString())).toJson());
+        });
     }
 
     private static UUID pathId(RoutingContext ctx, String what) {

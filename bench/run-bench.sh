@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs one of the benchmarks against target/hookrelay.jar and prints its figures.
+#   bench/run-bench.sh publish [seconds] [clients]   POST /v1/events throughput and latency
+#   bench/run-bench.sh table-watch [rows]            cost of a watched INSERT against an unwatched one
+# Uses the PostgreSQL at BENCH_DATABASE_URL (default: the local server on 127.0.0.1:5432 if it answers,
+# else the service's embedded database), in a database created for the run and dropped after it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+which=${1:-publish}; shift || true
+
+mvn -B -q -DskipTests package
+mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+CP="target/test-classes:target/classes:$(cat target/bench.classpath)"
+
+server=${BENCH_DATABASE_URL:-}
+if [ -z "$server" ] && pg_isready -q -h 127.0.0.1 -p 5432 -U postgres 2>/dev/null; then
+  server="postgresql://postgres@127.0.0.1:5432/postgres"
+fi
+db=""
+if [ -n "$server" ]; then
+  name="hookrelay_bench_$(date +%s)"
+  psql -q "${server}" -c "CREATE DATABASE ${name}"
+  trap 'psql -q "${server}" -c "DROP DATABASE IF EXISTS ${name} WITH (FORCE)"' EXIT
+  db="${server%/*}/${name}"
+fi
+
+echo "== $(nproc) cores, $(java -version 2>&1 | head -1), database: ${db:-embedded}"
+case "$which" in
+  publish) java -Xmx512m -cp "$CP" io.hookrelay.bench.PublishBench "${db:-embedded}" "$@" ;;
+  table-watch) java -cp "$CP" io.hookrelay.source.TableWatchOverheadBench "${db:?table-watch needs a PostgreSQL server}" "$@" ;;
+  *) echo "unknown benchmark: $which" >&2; exit 2 ;;
+esac
