@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one of the benchmarks against target/hookrelay.jar and prints its figures.
 #   bench/run-bench.sh publish [seconds] [clients]   POST /v1/events throughput and latency
-#   bench/run-bench.sh table-watch [rows]            cost of a watched INSERT against an unwatched one
+#   bench/run-bench.sh table-watch [rows] [rounds]   cost of a watched INSERT against an unwatched one
 # Uses the PostgreSQL at BENCH_DATABASE_URL (default: the local server on 127.0.0.1:5432 if it answers,
 # else the service's embedded database), in a database created for the run and dropped after it.
 set -euo pipefail
@@ -27,6 +27,11 @@ fi
 echo "== $(nproc) cores, $(java -version 2>&1 | head -1), database: ${db:-embedded}"
 case "$which" in
   publish) java -Xmx512m -cp "$CP" io.hookrelay.bench.PublishBench "${db:-embedded}" "$@" ;;
-  table-watch) java -cp "$CP" io.hookrelay.source.TableWatchOverheadBench "${db:?table-watch needs a PostgreSQL server}" "$@" ;;
+  # Creates and drops a database of its own on the server.
+  table-watch) HOOKRELAY_TEST_DATABASE_URL="${server:?table-watch needs a PostgreSQL server}" \
+      java -cp "$CP" io.hookrelay.source.TableWatchOverheadBench "$@" ;;
+  deliveries-throughput) java -Xmx512m -cp "$CP" io.hookrelay.bench.DeliveryBench throughput "${db:-embedded}" "$@" ;;
+  deliveries-latency) java -Xmx512m -cp "$CP" io.hookrelay.bench.DeliveryBench latency "${db:-embedded}" "$@" ;;
+  deliveries-isolation) java -Xmx512m -cp "$CP" io.hookrelay.bench.DeliveryBench isolation "${db:-embedded}" "$@" ;;
   *) echo "unknown benchmark: $which" >&2; exit 2 ;;
 esac

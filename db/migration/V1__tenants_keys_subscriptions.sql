@@ -45,7 +45,8 @@ CREATE TABLE idempotency_keys (
     key             text NOT NULL,
     request_hash    bytea NOT NULL,
     status_code     integer NOT NULL DEFAULT 0,
-    response_body   text,
+    -- Sealed with the master key: first answers can carry secrets (a new subscription's, a new API key).
+    response_body   bytea,
     created_at      timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (scope, key)
 );

@@ -9,6 +9,7 @@ import io.hookrelay.db.Database;
 import io.hookrelay.db.DatabaseUrl;
 import io.hookrelay.db.EmbeddedDatabase;
 import io.hookrelay.db.Migrations;
+import io.hookrelay.delivery.DeliveryVerticle;
 import io.hookrelay.event.EventSchemas;
 import io.hookrelay.http.Contract;
 import io.hookrelay.http.HttpVerticle;
@@ -16,6 +17,8 @@ import io.hookrelay.http.Idempotency;
 import io.hookrelay.http.Services;
 import io.hookrelay.net.TargetUrlPolicy;
 import io.hookrelay.ops.Metrics;
+import io.hookrelay.source.poll.PollerSettings;
+import io.hookrelay.source.poll.ResourcePoller;
 import io.hookrelay.tenant.ApiKeyCache;
 import io.hookrelay.tenant.ApiKeyRepository;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -89,12 +92,20 @@ public final class Application implements AutoCloseable {
 
             Buffer contractYaml = Buffer.buffer(readResource(CONTRACT));
             OpenAPIContract contract = Contract.load(vertx, contractYaml).await(30, TimeUnit.SECONDS);
-            Idempotency idempotency = new Idempotency(pool, config.idempotencyTtl());
+            Idempotency idempotency = new Idempotency(pool, config.idempotencyTtl(), secretBox);
             Services services = new Services(config, pool, secretBox, admin.value(),
                     new TargetUrlPolicy(config.allowPrivateTargets()), registry, contract, contractYaml, idempotency,
                     new ApiKeyCache(new ApiKeyRepository(pool)), new EventSchemas(vertx));
 
             int port = deployHttp(vertx, services, config);
+            if (config.delivery().enabled()) {
+                vertx.deployVerticle(new DeliveryVerticle(config, pool, Database.connectOptions(url), secretBox,
+                        services.targets())).await(30, TimeUnit.SECONDS);
+            }
+            if (config.pollerEnabled()) {
+                vertx.deployVerticle(new ResourcePoller(vertx, pool, services.targets(), PollerSettings.defaults()))
+                        .await(30, TimeUnit.SECONDS);
+            }
             vertx.setPeriodic(HOUSEKEEPING_PERIOD_MS, id -> idempotency.expireOld()
                     .onFailure(e -> LOG.warning("expiring idempotency keys failed: " + e.getMessage())));
 

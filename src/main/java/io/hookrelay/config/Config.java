@@ -21,7 +21,26 @@ public record Config(
         int maxPayloadBytes,
         Duration secretRotationOverlap,
         Duration idempotencyTtl,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        boolean pollerEnabled,
+        Delivery delivery) {
+
+    /** How the delivery engine sends, retries and gives up. */
+    public record Delivery(
+            boolean enabled,
+            Duration retryInitial,
+            Duration retryMax,
+            int retryMaxAttempts,
+            Duration retryMaxAge,
+            int disableAfterFailures,
+            Duration disableAfter,
+            Duration connectTimeout,
+            Duration timeout,
+            int maxInFlightPerSubscription,
+            int maxInFlight,
+            Duration pollInterval,
+            Duration lease) {
+    }
 
     public boolean embeddedDatabase() {
         return databaseUrl.isEmpty();

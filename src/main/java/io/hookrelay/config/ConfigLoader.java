@@ -60,7 +60,32 @@ public final class ConfigLoader {
                 integer("HOOKRELAY_MAX_PAYLOAD_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024),
                 duration("HOOKRELAY_SECRET_ROTATION_OVERLAP", Duration.ofHours(24)),
                 duration("HOOKRELAY_IDEMPOTENCY_TTL", Duration.ofHours(24)),
-                duration("HOOKRELAY_SHUTDOWN_TIMEOUT", Duration.ofSeconds(10)));
+                duration("HOOKRELAY_SHUTDOWN_TIMEOUT", Duration.ofSeconds(10)),
+                bool("HOOKRELAY_POLLER_ENABLED", true),
+                delivery());
+    }
+
+    private Config.Delivery delivery() {
+        Duration timeout = duration("HOOKRELAY_DELIVERY_TIMEOUT", Duration.ofSeconds(15));
+        Duration lease = duration("HOOKRELAY_DELIVERY_LEASE", Duration.ofSeconds(60));
+        if (lease.compareTo(timeout.multipliedBy(2)) < 0) {
+            throw new ConfigException("HOOKRELAY_DELIVERY_LEASE must be at least twice HOOKRELAY_DELIVERY_TIMEOUT,"
+                    + " or a slow send would be claimed again by another instance while still running");
+        }
+        return new Config.Delivery(
+                bool("HOOKRELAY_DELIVERY_ENABLED", true),
+                Duration.ofMillis(integer("HOOKRELAY_RETRY_INITIAL_MS", 5_000, 1, Integer.MAX_VALUE)),
+                Duration.ofMillis(integer("HOOKRELAY_RETRY_MAX_MS", 8 * 3600 * 1000, 1, Integer.MAX_VALUE)),
+                integer("HOOKRELAY_RETRY_MAX_ATTEMPTS", 25, 1, 1000),
+                duration("HOOKRELAY_RETRY_MAX_AGE", Duration.ofDays(3)),
+                integer("HOOKRELAY_DISABLE_AFTER_FAILURES", 10, 1, 1_000_000),
+                duration("HOOKRELAY_DISABLE_AFTER", Duration.ofDays(5)),
+                duration("HOOKRELAY_DELIVERY_CONNECT_TIMEOUT", Duration.ofSeconds(5)),
+                timeout,
+                integer("HOOKRELAY_MAX_IN_FLIGHT_PER_SUBSCRIPTION", 8, 1, 1000),
+                integer("HOOKRELAY_MAX_IN_FLIGHT", 512, 1, 100_000),
+                duration("HOOKRELAY_DELIVERY_POLL_INTERVAL", Duration.ofSeconds(1)),
+                lease);
     }
 
     private static String lookup(String name, Map<String, String> env, Properties sys, Map<String, String> file) {

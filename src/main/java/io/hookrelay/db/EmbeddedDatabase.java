@@ -31,7 +31,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
             if (dataDir != null) {
                 Path pgData = dataDir.resolve("postgres").toAbsolutePath();
                 Files.createDirectories(pgData);
-                builder.setDataDirectory(pgData).setCleanDataDirectory(false);
+                // The library's defaults trade durability for test speed; data kept for real must survive a crash.
+                builder.setDataDirectory(pgData).setCleanDataDirectory(false)
+                        .setServerConfig("fsync", "on")
+                        .setServerConfig("synchronous_commit", "on")
+                        .setServerConfig("full_page_writes", "on");
             }
             EmbeddedDatabase db = new EmbeddedDatabase(builder.start());
             db.ensureDatabase();

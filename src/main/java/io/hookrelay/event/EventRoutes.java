@@ -18,7 +18,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -141,14 +140,7 @@ public final class EventRoutes {
 
     private static OffsetDateTime time(RoutingContext ctx, String name) {
         String raw = ctx.request().getParam(name);
-        if (raw == null) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(raw);
-        } catch (DateTimeParseException e) {
-            throw ApiException.badRequest(name + " must be an RFC 3339 time such as 2026-01-31T12:00:00Z");
-        }
+        return raw == null ? null : TextRules.time(raw, name);
     }
 
     private static String likeEscape(String text) {

@@ -4,6 +4,7 @@ import io.hookrelay.event.EventTypeRoutes;
 import io.hookrelay.ops.DocsRoutes;
 import io.hookrelay.ops.HealthRoutes;
 import io.hookrelay.ops.Metrics;
+import io.hookrelay.source.SourceRoutes;
 import io.hookrelay.subscription.SubscriptionRoutes;
 import io.hookrelay.tenant.TenantRoutes;
 import io.vertx.core.Vertx;
@@ -36,6 +37,7 @@ public final class ApiRouter {
         }
         new TenantRoutes(services.pool(), services.idempotency(), services.apiKeys()).mount(api);
         EventTypeRoutes.mountAll(api, services.pool(), services.idempotency(), services.eventSchemas());
+        new SourceRoutes(vertx, services.pool(), services.idempotency(), services.targets()).mount(api);
         new SubscriptionRoutes(vertx, services.pool(), services.idempotency(), services.secretBox(),
                 services.targets(), services.config().secretRotationOverlap()).mount(api);
 

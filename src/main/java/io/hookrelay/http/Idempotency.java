@@ -1,5 +1,6 @@
 package io.hookrelay.http;
 
+import io.hookrelay.crypto.SecretBox;
 import io.hookrelay.crypto.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -41,10 +42,12 @@ public final class Idempotency {
 
     private final Pool pool;
     private final Duration ttl;
+    private final SecretBox box;
 
-    public Idempotency(Pool pool, Duration ttl) {
+    public Idempotency(Pool pool, Duration ttl, SecretBox box) {
         this.pool = pool;
         this.ttl = ttl;
+        this.box = box;
     }
 
     public Future<Reply> run(RoutingContext ctx, Principal principal, Function<SqlConnection, Future<Reply>> operation) {
@@ -70,13 +73,17 @@ public final class Idempotency {
         return pool.preparedQuery(EXPIRE).execute(Tuple.of((double) ttl.toSeconds())).map(rows -> rows.rowCount());
     }
 
-    private static Future<Reply> store(SqlConnection conn, Tuple id, Reply reply) {
-        String body = reply.body() == null ? null : reply.body().encode();
+    private Future<Reply> store(SqlConnection conn, Tuple id, Reply reply) {
+        Buffer body = reply.body() == null ? null : Buffer.buffer(box.seal(reply.body().encode(), context(id)));
         return conn.preparedQuery(STORE).execute(Tuple.of(id.getValue(0), id.getValue(1), reply.status(), body))
                 .map(reply);
     }
 
-    private static Future<Reply> replay(SqlConnection conn, Tuple id, byte[] fingerprint, RoutingContext ctx) {
+    private static String context(Tuple id) {
+        return "idempotency:" + id.getValue(0) + ":" + id.getValue(1);
+    }
+
+    private Future<Reply> replay(SqlConnection conn, Tuple id, byte[] fingerprint, RoutingContext ctx) {
         return conn.preparedQuery(FIRST_ANSWER).execute(id).map(rows -> {
             Row first = rows.iterator().next();
             if (!MessageDigest.isEqual(first.getBuffer("request_hash").getBytes(), fingerprint)) {
@@ -84,8 +91,9 @@ public final class Idempotency {
                         "this Idempotency-Key was already used with a different request; use a new key for a new request");
             }
             ctx.response().putHeader("idempotent-replayed", "true");
-            String body = first.getString("response_body");
-            return new Reply(first.getInteger("status_code"), body == null ? null : new JsonObject(body));
+            Buffer sealed = first.getBuffer("response_body");
+            return new Reply(first.getInteger("status_code"),
+                    sealed == null ? null : new JsonObject(box.open(sealed.getBytes(), context(id))));
         });
     }
 

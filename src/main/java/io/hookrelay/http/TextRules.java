@@ -51,6 +51,18 @@ public final class TextRules {
         return false;
     }
 
+    /** An RFC 3339 time given by a caller, e.g. 2026-01-31T12:00:00Z. */
+    public static java.time.OffsetDateTime time(String raw, String field) {
+        if (raw == null) {
+            throw ApiException.validation(field + ": is required");
+        }
+        try {
+            return java.time.OffsetDateTime.parse(raw);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.validation(field + ": must be an RFC 3339 time such as 2026-01-31T12:00:00Z");
+        }
+    }
+
     /** A path id: malformed ids are 404 too, since no such resource can exist. */
     public static UUID pathId(String raw, String what) {
         UUID id = Ids.parse(raw);

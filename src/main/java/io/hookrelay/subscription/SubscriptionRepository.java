@@ -42,19 +42,35 @@ final class SubscriptionRepository {
             WHERE id = $1 AND tenant_id = $2
             RETURNING\s""" + COLUMNS;
     private static final String DELETE = "DELETE FROM subscriptions WHERE id = $1 AND tenant_id = $2";
+    // Re-enabling resumes what was parked and starts a fresh failure streak.
     private static final String ENABLE = """
-            UPDATE subscriptions SET status = 'active', disabled_reason = NULL, disabled_at = NULL, updated_at = now()
-            WHERE id = $1 AND tenant_id = $2
-            RETURNING\s""" + COLUMNS;
-    // Disabling an already disabled subscription keeps its first reason and time.
+            WITH enabled AS (
+                UPDATE subscriptions SET status = 'active', disabled_reason = NULL, disabled_at = NULL,
+                    failure_streak = 0, failing_since = NULL, updated_at = now()
+                WHERE id = $1 AND tenant_id = $2
+                RETURNING\s""" + COLUMNS + """
+            ),
+            resumed AS (
+                UPDATE deliveries SET status = 'pending', next_attempt_at = now()
+                WHERE subscription_id IN (SELECT id FROM enabled) AND status = 'parked')
+            SELECT * FROM enabled
+            """;
+    // Disabling an already disabled subscription keeps its first reason and time; pending deliveries wait, parked.
     private static final String DISABLE = """
-            UPDATE subscriptions SET
-                status = 'disabled',
-                disabled_reason = CASE WHEN status = 'disabled' THEN disabled_reason ELSE $3 END,
-                disabled_at = CASE WHEN status = 'disabled' THEN disabled_at ELSE now() END,
-                updated_at = now()
-            WHERE id = $1 AND tenant_id = $2
-            RETURNING\s""" + COLUMNS;
+            WITH disabled AS (
+                UPDATE subscriptions SET
+                    status = 'disabled',
+                    disabled_reason = CASE WHEN status = 'disabled' THEN disabled_reason ELSE $3 END,
+                    disabled_at = CASE WHEN status = 'disabled' THEN disabled_at ELSE now() END,
+                    updated_at = now()
+                WHERE id = $1 AND tenant_id = $2
+                RETURNING\s""" + COLUMNS + """
+            ),
+            parked AS (
+                UPDATE deliveries SET status = 'parked'
+                WHERE subscription_id IN (SELECT id FROM disabled) AND status = 'pending')
+            SELECT * FROM disabled
+            """;
     private static final String SECRETS = """
             SELECT secret_enc, previous_secret_enc, previous_secret_expires_at FROM subscriptions
             WHERE id = $1 AND tenant_id = $2
@@ -69,6 +85,37 @@ final class SubscriptionRepository {
             WHERE id = $1 AND tenant_id = $2
             RETURNING secret_enc, previous_secret_enc, previous_secret_expires_at
             """;
+
+    private static final String STATUS = "SELECT status FROM subscriptions WHERE id = $1 AND tenant_id = $2";
+    // Missed = matching events since the time with no delivery, or whose delivery failed or is parked.
+    private static final String RECOVER = """
+            WITH sub AS (
+                SELECT id, tenant_id, event_types FROM subscriptions WHERE id = $1 AND tenant_id = $2),
+            missed AS (
+                SELECT e.id FROM events e, sub
+                WHERE e.tenant_id = sub.tenant_id AND e.created_at >= $3 AND e.dispatched_at IS NOT NULL
+                  AND (e.subscription_ids IS NULL OR sub.id = ANY (e.subscription_ids))
+                  AND hookrelay_type_matches(sub.event_types, e.type)),
+            queued AS (
+                INSERT INTO deliveries (tenant_id, event_id, subscription_id)
+                SELECT $2, id, $1 FROM missed
+                ON CONFLICT (event_id, subscription_id) DO UPDATE SET
+                    status = 'pending', next_attempt_at = now(), attempts = 0, cycle_started_at = now(),
+                    completed_at = NULL
+                WHERE deliveries.status IN ('failed', 'parked')
+                RETURNING 1)
+            SELECT count(*) AS queued FROM queued
+            """;
+
+    Future<Optional<String>> status(SqlClient sql, UUID id, UUID tenantId) {
+        return sql.preparedQuery(STATUS).execute(Tuple.of(id, tenantId))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString("status")));
+    }
+
+    Future<Long> recover(SqlClient sql, UUID id, UUID tenantId, OffsetDateTime since) {
+        return sql.preparedQuery(RECOVER).execute(Tuple.of(id, tenantId, since))
+                .map(rows -> rows.iterator().next().getLong("queued"));
+    }
 
     /** Encrypted secrets as stored. */
     record SealedSecrets(byte[] current, byte[] previous, OffsetDateTime previousExpiresAt) {

@@ -15,6 +15,7 @@ import io.hookrelay.net.TargetUrlPolicy;
 import io.hookrelay.signing.SigningSecrets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
@@ -56,6 +57,7 @@ public final class SubscriptionRoutes {
         api.getRoute("rotateSubscriptionSecret").addHandler(Endpoint.of(this::rotate));
         api.getRoute("enableSubscription").addHandler(Endpoint.of(this::enable));
         api.getRoute("disableSubscription").addHandler(Endpoint.of(this::disable));
+        api.getRoute("recoverSubscription").addHandler(Endpoint.of(this::recover));
     }
 
     private Future<Reply> create(RoutingContext ctx) {
@@ -132,6 +134,23 @@ public final class SubscriptionRoutes {
         String reason = given == null || given.isEmpty() ? MANUAL_REASON : given;
         return idempotency.run(ctx, tenant, sql -> repository.disable(sql, id, tenant.tenantId(), reason)
                 .map(found -> ok(found, id)));
+    }
+
+    private Future<Reply> recover(RoutingContext ctx) {
+        Principal tenant = Auth.requireTenant(ctx);
+        UUID id = subscriptionId(ctx);
+        OffsetDateTime since = TextRules.time(Endpoint.body(ctx).getString("since"), "since");
+        return idempotency.run(ctx, tenant, sql -> repository.status(sql, id, tenant.tenantId()).compose(status -> {
+            if (status.isEmpty()) {
+                return Future.failedFuture(ApiException.notFound("subscription", id.toString()));
+            }
+            if (!Subscription.ACTIVE.equals(status.get())) {
+                return Future.failedFuture(ApiException.conflict("subscription-disabled",
+                        "enable the subscription before recovering what it missed"));
+            }
+            return repository.recover(sql, id, tenant.tenantId(), since)
+                    .map(queued -> new Reply(202, new JsonObject().put("queued", queued)));
+        }));
     }
 
     /** DNS may block, so the full URL check runs on a worker thread. */

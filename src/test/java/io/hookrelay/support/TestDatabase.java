@@ -18,27 +18,38 @@ import org.testcontainers.containers.PostgreSQLContainer;
  */
 public final class TestDatabase {
 
-    private static TestDatabase instance;
+    private record Server(DatabaseUrl url, String source) {
+    }
 
-    private final DatabaseUrl server;
+    private static Server server;
+    private static final java.util.Map<String, TestDatabase> DATABASES = new java.util.HashMap<>();
+
+    private final DatabaseUrl serverUrl;
     private final DatabaseUrl database;
-    private final String source;
 
-    private TestDatabase(DatabaseUrl server, String source) {
-        this.server = server;
-        this.source = source;
+    private TestDatabase(DatabaseUrl serverUrl) {
+        this.serverUrl = serverUrl;
         String name = "hookrelay_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
-        execute(server, "CREATE DATABASE " + name);
-        this.database = server.withDatabase(name);
+        execute(serverUrl, "CREATE DATABASE " + name);
+        this.database = serverUrl.withDatabase(name);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> drop(name), "drop-test-database"));
     }
 
-    public static synchronized TestDatabase get() {
-        if (instance == null) {
-            instance = startServer();
-            System.out.println("[tests] PostgreSQL from " + instance.source + ", database " + instance.database);
+    /** The test run's main database. */
+    public static TestDatabase get() {
+        return get("main");
+    }
+
+    /** Another database on the same server, for a service instance whose data must not mix with the main one. */
+    public static synchronized TestDatabase get(String purpose) {
+        if (server == null) {
+            server = startServer();
         }
-        return instance;
+        return DATABASES.computeIfAbsent(purpose, p -> {
+            TestDatabase db = new TestDatabase(server.url());
+            System.out.println("[tests] PostgreSQL from " + server.source() + ", database " + db.database + " (" + p + ")");
+            return db;
+        });
     }
 
     public DatabaseUrl url() {
@@ -46,25 +57,25 @@ public final class TestDatabase {
     }
 
     public DatabaseUrl serverUrl() {
-        return server;
+        return serverUrl;
     }
 
-    private static TestDatabase startServer() {
+    private static Server startServer() {
         if (dockerAnswers()) {
             PostgreSQLContainer<?> container = new PostgreSQLContainer<>("postgres:16-alpine");
             container.start();
             Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "stop-test-container"));
             DatabaseUrl url = new DatabaseUrl(container.getHost(), container.getFirstMappedPort(), "postgres",
                     container.getUsername(), container.getPassword(), java.util.Map.of());
-            return new TestDatabase(url, "Testcontainers");
+            return new Server(url, "Testcontainers");
         }
         String configured = System.getenv("HOOKRELAY_TEST_DATABASE_URL");
         if (configured != null && !configured.isBlank()) {
-            return new TestDatabase(DatabaseUrl.parse(configured), "HOOKRELAY_TEST_DATABASE_URL");
+            return new Server(DatabaseUrl.parse(configured), "HOOKRELAY_TEST_DATABASE_URL");
         }
         EmbeddedDatabase embedded = EmbeddedDatabase.start(null);
         Runtime.getRuntime().addShutdownHook(new Thread(embedded::close, "stop-embedded-postgres"));
-        return new TestDatabase(embedded.adminUrl(), "embedded PostgreSQL");
+        return new Server(embedded.adminUrl(), "embedded PostgreSQL");
     }
 
     /** Asks Testcontainers only when a Docker endpoint is configured at all, to keep runs without one quiet. */
@@ -84,7 +95,7 @@ public final class TestDatabase {
 
     private void drop(String name) {
         try {
-            execute(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            execute(serverUrl, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         } catch (RuntimeException e) {
             System.err.println("[tests] could not drop " + name + ": " + e.getMessage());
         }

@@ -12,8 +12,10 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Hookrelay running in the test JVM against the shared test database. The strict instance refuses
- * private callback URLs, as in production; the permissive one allows loopback receivers.
+ * Hookrelay running in the test JVM. The strict instance refuses private callback URLs, as in
+ * production, and neither delivers nor polls (its subscriptions and sources point at public addresses,
+ * which tests never contact). The permissive one allows loopback receivers, delivers, and has a database of its own so
+ * it never sees the strict instance's subscriptions.
  */
 public final class TestService {
 
@@ -25,14 +27,19 @@ public final class TestService {
 
     public static synchronized Application strict() {
         if (strict == null) {
-            strict = start(Map.of("HOOKRELAY_ALLOW_PRIVATE_TARGETS", "false"));
+            strict = start(Map.of("HOOKRELAY_ALLOW_PRIVATE_TARGETS", "false", "HOOKRELAY_DELIVERY_ENABLED", "false",
+                    "HOOKRELAY_POLLER_ENABLED", "false"));
         }
         return strict;
     }
 
     public static synchronized Application permissive() {
         if (permissive == null) {
-            permissive = start(Map.of("HOOKRELAY_ALLOW_PRIVATE_TARGETS", "true"));
+            permissive = start(Map.of("HOOKRELAY_ALLOW_PRIVATE_TARGETS", "true",
+                    "HOOKRELAY_DATABASE_URL", TestDatabase.get("deliveries").url().toUrl(),
+                    "HOOKRELAY_RETRY_INITIAL_MS", "200", "HOOKRELAY_RETRY_MAX_MS", "1000",
+                    "HOOKRELAY_DELIVERY_TIMEOUT", "PT2S", "HOOKRELAY_DELIVERY_LEASE", "PT10S",
+                    "HOOKRELAY_DELIVERY_POLL_INTERVAL", "PT0.2S"));
         }
         return permissive;
     }

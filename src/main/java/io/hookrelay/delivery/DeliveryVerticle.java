@@ -1,0 +1,90 @@
+package io.hookrelay.delivery;
+
+import io.hookrelay.config.Config;
+import io.hookrelay.crypto.SecretBox;
+import io.hookrelay.net.TargetUrlPolicy;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * The delivery engine on one event loop: the dispatcher fans events out to deliveries, the sender
+ * sends them, and both wake on NOTIFY from the events table with a slow poll as the safety net.
+ */
+public final class DeliveryVerticle extends VerticleBase {
+
+    public static final String USER_AGENT = "Hookrelay/" + version() + " (+https://hookrelay.dev)";
+    private static final int DISPATCH_BATCH = 500;
+
+    private final Config config;
+    private final Pool pool;
+    private final PgConnectOptions listenOptions;
+    private final SecretBox secretBox;
+    private final TargetUrlPolicy targets;
+    private final String owner = "hookrelay-" + UUID.randomUUID();
+    private EventWakeups wakeups;
+    private DeliverySender sender;
+    private DeliveryOutcomes outcomes;
+    private WebhookHttpClient http;
+    private long timer;
+
+    public DeliveryVerticle(Config config, Pool pool, PgConnectOptions listenOptions, SecretBox secretBox,
+                            TargetUrlPolicy targets) {
+        this.config = config;
+        this.pool = pool;
+        this.listenOptions = listenOptions;
+        this.secretBox = secretBox;
+        this.targets = targets;
+    }
+
+    @Override
+    public Future<?> start() {
+        Config.Delivery settings = config.delivery();
+        RetryPolicy retry = new RetryPolicy(settings.retryInitial(), settings.retryMax(), settings.retryMaxAttempts(),
+                settings.retryMaxAge());
+        http = new WebhookHttpClient(vertx, targets, settings.connectTimeout(), settings.timeout(), 4096, USER_AGENT);
+        outcomes = new DeliveryOutcomes(vertx, pool, owner, settings.disableAfterFailures(), settings.disableAfter(),
+                settings.lease());
+        sender = new DeliverySender(new DeliveryClaims(pool, owner, settings.maxInFlightPerSubscription(), settings.lease()),
+                new WebhookRequests(secretBox), http, outcomes, retry, settings.maxInFlight());
+        Dispatcher dispatcher = new Dispatcher(pool, DISPATCH_BATCH, sender::wake);
+        wakeups = new EventWakeups(vertx, listenOptions, dispatcher::wake);
+        timer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> {
+            dispatcher.wake();
+            sender.wake();
+        });
+        return wakeups.start().onSuccess(v -> {
+            dispatcher.wake();
+            sender.wake();
+        });
+    }
+
+    /** Stops claiming, then waits (within the shutdown timeout) for sends in flight and their outcomes. */
+    @Override
+    public Future<?> stop() {
+        vertx.cancelTimer(timer);
+        sender.stop();
+        Promise<Void> drained = Promise.promise();
+        Duration patience = config.shutdownTimeout();
+        long deadline = System.nanoTime() + patience.toNanos();
+        long check = vertx.setPeriodic(50, id -> {
+            if ((sender.inFlight() == 0 && outcomes.idle()) || System.nanoTime() > deadline) {
+                vertx.cancelTimer(id);
+                drained.tryComplete();
+            }
+        });
+        return drained.future().eventually(() -> wakeups.stop()).onComplete(v -> {
+            vertx.cancelTimer(check);
+            http.close();
+        });
+    }
+
+    private static String version() {
+        String version = DeliveryVerticle.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+}

@@ -1,0 +1,43 @@
+package io.hookrelay.source;
+
+import io.hookrelay.http.ApiException;
+import io.hookrelay.net.TargetRejectedException;
+import io.hookrelay.net.TargetUrlPolicy;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/** Whether Hookrelay may poll a URL, under the same policy as callback URLs. */
+final class PollTargets {
+
+    private final Vertx vertx;
+    private final TargetUrlPolicy targets;
+
+    PollTargets(Vertx vertx, TargetUrlPolicy targets) {
+        this.vertx = vertx;
+        this.targets = targets;
+    }
+
+    /** The syntax check runs here; the full check resolves DNS, which may block, so it runs on a worker thread. */
+    Future<String> check(String url) {
+        try {
+            targets.checkSyntax(url);
+        } catch (TargetRejectedException e) {
+            return Future.failedFuture(rejected(e));
+        }
+        if (targets.allowsPrivateTargets()) {
+            return Future.succeededFuture(url);
+        }
+        return vertx.executeBlocking(() -> {
+            try {
+                targets.check(url);
+                return url;
+            } catch (TargetRejectedException e) {
+                throw rejected(e);
+            }
+        }, false);
+    }
+
+    private static ApiException rejected(TargetRejectedException e) {
+        return ApiException.unprocessable("url-not-allowed", "url: " + e.getMessage());
+    }
+}

@@ -1,0 +1,69 @@
+package io.hookrelay.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+
+/** The few calls of the service's API the delivery benchmarks make, as one tenant, over keep-alive connections. */
+final class DeliveryApi implements AutoCloseable {
+
+    /** The same order.created payload as PublishBench, so a delivery carries a realistic small body. */
+    static final Buffer EVENT = new JsonObject().put("type", "order.created").put("data", new JsonObject()
+                    .put("order_id", 12345).put("customer", "cus_8f3a").put("total", 99.5).put("currency", "EUR")
+                    .put("lines", new JsonArray().add(new JsonObject().put("sku", "A-1").put("qty", 2))))
+            .toBuffer();
+
+    private final HttpClient http;
+    private final RequestOptions publish;
+    private final String key;
+
+    private DeliveryApi(HttpClient http, String key) {
+        this.http = http;
+        this.key = key;
+        this.publish = new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/events")
+                .putHeader("authorization", "Bearer " + key).putHeader("content-type", "application/json");
+    }
+
+    /** Creates a tenant and an API key, and keeps {@code connections} connections for the calls that follow. */
+    static DeliveryApi connect(Vertx vertx, BenchService service, int connections) throws Exception {
+        HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                        .setDefaultHost("127.0.0.1").setDefaultPort(service.port),
+                new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(100_000));
+        String key = PublishBench.apiKey(http, service.adminToken).await(30, TimeUnit.SECONDS);
+        return new DeliveryApi(http, key);
+    }
+
+    /** Registers a subscription for every event type; returns its id. */
+    String subscribe(String url) throws Exception {
+        RequestOptions create = new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/subscriptions")
+                .putHeader("authorization", "Bearer " + key).putHeader("content-type", "application/json");
+        return http.request(create)
+                .compose(req -> req.send(new JsonObject().put("url", url).toBuffer()))
+                .compose(resp -> resp.body().compose(body -> resp.statusCode() == 201
+                        ? Future.succeededFuture(new JsonObject(body).getString("id"))
+                        : Future.failedFuture("creating a subscription for " + url + " answered " + resp.statusCode()
+                                + ": " + body)))
+                .await(30, TimeUnit.SECONDS);
+    }
+
+    /** Publishes one event; succeeds with the event id (also the webhook-id of its deliveries) on 202. */
+    Future<String> publish() {
+        return http.request(publish).compose(req -> req.send(EVENT))
+                .compose(resp -> resp.body().compose(body -> resp.statusCode() == 202
+                        ? Future.succeededFuture(new JsonObject(body).getString("id"))
+                        : Future.failedFuture("publish answered " + resp.statusCode())));
+    }
+
+    @Override
+    public void close() throws Exception {
+        http.close().await(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,290 @@
+package io.hookrelay.bench;
+
+import io.hookrelay.bench.DeliveryReceiver.Answer;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * Delivery benchmarks against the service jar (see bench/run-bench.sh deliveries-*). Each scenario starts the
+ * service on a fresh database with receivers on 127.0.0.1 in this JVM, drives it, and prints its figures with
+ * the goals beside them. It never asserts: a missed goal is a finding to report, not a failure.
+ * <pre>
+ * DeliveryBench throughput &lt;database-url|embedded&gt; [events=60000] [window-seconds=15]
+ * DeliveryBench latency    &lt;database-url|embedded&gt; [events-per-second=500] [seconds=20]
+ * DeliveryBench isolation  &lt;database-url|embedded&gt; [events-per-second=20] [seconds=20]
+ * </pre>
+ */
+public final class DeliveryBench {
+
+    private static final int PUBLISH_CLIENTS = 64;
+    private static final int WARMUP_SECONDS = 5;
+    private static final int PLAIN_CONCURRENCY = 256;
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: DeliveryBench throughput|latency|isolation <database-url|embedded> [options]");
+            System.exit(2);
+        }
+        String[] options = java.util.Arrays.copyOfRange(args, 2, args.length);
+        Vertx vertx = Vertx.vertx();
+        try (DeliveryDatabases databases = DeliveryDatabases.on(args[1])) {
+            switch (args[0]) {
+                case "throughput" -> throughput(vertx, databases, options);
+                case "latency" -> latency(vertx, databases, options);
+                case "isolation" -> isolation(vertx, databases, options);
+                default -> {
+                    System.err.println("unknown scenario: " + args[0]);
+                    System.exit(2);
+                }
+            }
+        } finally {
+            vertx.close().await(30, TimeUnit.SECONDS);
+        }
+    }
+
+    // ---- throughput -------------------------------------------------------------------------------------
+
+    private record Throughput(String label, double perSecond, long rssMiB) {
+    }
+
+    private static void throughput(Vertx vertx, DeliveryDatabases databases, String[] options) throws Exception {
+        long events = longOption(options, 0, 60_000);
+        int window = (int) longOption(options, 1, 15);
+        try (DeliveryReceiver receiver = DeliveryReceiver.start(vertx, 1, path -> Answer.OK)) {
+            Throughput one = throughputRun(vertx, databases, receiver, 1,
+                    Map.of("HOOKRELAY_MAX_IN_FLIGHT_PER_SUBSCRIPTION", "256"), events, window);
+            // Each event fans out 16 times, so a quarter of the events still leaves a backlog far beyond the window.
+            Throughput sixteen = throughputRun(vertx, databases, receiver, 16, Map.of(), Math.max(1, events / 4), window);
+
+            DeliveryReceiver.Sample sample = receiver.sample();
+            if (sample == null) {
+                System.out.println("== plain POSTs: skipped, the receiver never saw a delivery to copy");
+                return;
+            }
+            receiver.reset();
+            System.out.printf("== plain POSTs: Vert.x HttpClient, %d concurrent keep-alive requests, the %d-byte body and"
+                            + " headers of a real delivery, %d s measured after 3 s warm-up (service stopped)%n",
+                    PLAIN_CONCURRENCY, sample.body().length(), window);
+            DeliveryPlainPosts.Result plain = DeliveryPlainPosts.run(vertx, receiver.port(0), "/plain",
+                    sample.headers(), sample.body(), PLAIN_CONCURRENCY, 3, window);
+            System.out.printf("  plain       %.0f POSTs/s (%d in window, %d errors)%n", plain.perSecond(),
+                    plain.completed(), plain.errors());
+            for (Throughput run : List.of(one, sixteen)) {
+                double ratio = run.perSecond() / plain.perSecond();
+                System.out.printf("  %-36s %.0f deliveries/s = %.2f x plain   goals >= 5000/s: %s, >= 0.5 x plain: %s;"
+                                + " service RSS peak %d MiB%n", run.label() + ":", run.perSecond(), ratio,
+                        verdict(run.perSecond() >= 5000), verdict(ratio >= 0.5), run.rssMiB());
+            }
+        }
+    }
+
+    /**
+     * Creates the subscriptions while the receiver answers, floods events from 64 clients, then counts the
+     * requests reaching the receiver over the window that starts after the warm-up. The backlog (accepted
+     * events x subscriptions - deliveries received) is printed at both ends: while it stays above zero the
+     * figure is the service's delivery capacity, not the publisher's pace.
+     */
+    private static Throughput throughputRun(Vertx vertx, DeliveryDatabases databases, DeliveryReceiver receiver,
+                                            int subscriptions, Map<String, String> extra, long events, int window)
+            throws Exception {
+        String label = subscriptions + (subscriptions == 1 ? " subscription" : " subscriptions");
+        String cap = extra.getOrDefault("HOOKRELAY_MAX_IN_FLIGHT_PER_SUBSCRIPTION", "8 (default)");
+        System.out.printf("== deliveries-throughput: %s, HOOKRELAY_MAX_IN_FLIGHT_PER_SUBSCRIPTION=%s,"
+                        + " HOOKRELAY_MAX_IN_FLIGHT=512 (default); %d events published by %d clients;"
+                        + " %d s window after %d s warm-up%n",
+                label, cap, events, PUBLISH_CLIENTS, window, WARMUP_SECONDS);
+        String database = databases.fresh("throughput_" + subscriptions);
+        receiver.reset();
+        try (BenchService service = BenchService.start(database, settings(extra));
+             DeliveryApi api = DeliveryApi.connect(vertx, service, PUBLISH_CLIENTS);
+             DeliveryRssSampler rss = new DeliveryRssSampler(vertx, service)) {
+            for (int i = 0; i < subscriptions; i++) {
+                api.subscribe(receiver.url(0, "/throughput/" + subscriptions + "/" + i));
+            }
+            DeliveryFlood flood = DeliveryFlood.start(api, events, PUBLISH_CLIENTS, WARMUP_SECONDS + window + 120L);
+            Thread.sleep(TimeUnit.SECONDS.toMillis(WARMUP_SECONDS));
+
+            long startCount = receiver.requests();
+            long startAccepted = flood.accepted();
+            long startBacklog = startAccepted * subscriptions - startCount;
+            long start = System.nanoTime();
+            List<Long> perSecond = new ArrayList<>();
+            long minBacklog = startBacklog;
+            long previous = startCount;
+            boolean drained = false;
+            for (int second = 1; second <= window && !drained; second++) {
+                sleepUntil(start + TimeUnit.SECONDS.toNanos(second));
+                long count = receiver.requests();
+                perSecond.add(count - previous);
+                previous = count;
+                long backlog = flood.accepted() * subscriptions - count;
+                minBacklog = Math.min(minBacklog, backlog);
+                drained = flood.finished() && backlog <= 0;
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long delivered = receiver.requests() - startCount;
+            long endBacklog = flood.accepted() * subscriptions - receiver.requests();
+            double publishedPerSecond = (flood.accepted() - startAccepted) / seconds;
+            flood.stop();
+            flood.done().await(60, TimeUnit.SECONDS);
+            double rate = delivered / seconds;
+
+            System.out.printf("  published   %d events accepted (%d errors); %.0f events/s during the window%n",
+                    flood.accepted(), flood.errors(), publishedPerSecond);
+            System.out.printf("  backlog     %d deliveries at window start, %d at its end, lowest %d%s%n",
+                    startBacklog, endBacklog, minBacklog,
+                    minBacklog <= 0 ? " - RAN DRY: the figure is a lower bound, raise the event count" : " (never empty)");
+            System.out.printf("  deliveries  %.0f /s (%d in %.1f s)   goal >= 5000/s: %s%n", rate, delivered, seconds,
+                    verdict(rate >= 5000));
+            System.out.printf("  per second  %s%n", perSecond.stream().map(String::valueOf).collect(Collectors.joining(" ")));
+            if (subscriptions > 1) {
+                Map<String, Long> byPath = receiver.requestsByPath();
+                System.out.printf("  spread      per subscription since start: min %d, max %d deliveries%n",
+                        byPath.values().stream().mapToLong(Long::longValue).min().orElse(0),
+                        byPath.values().stream().mapToLong(Long::longValue).max().orElse(0));
+            }
+            System.out.printf("  service RSS peak %d MiB%n", rss.peakMiB());
+            return new Throughput(label + " (cap " + cap.replace(" (default)", "") + ")", rate, rss.peakMiB());
+        } finally {
+            databases.drop(database);
+        }
+    }
+
+    // ---- latency ----------------------------------------------------------------------------------------
+
+    private static void latency(Vertx vertx, DeliveryDatabases databases, String[] options) throws Exception {
+        int rate = (int) longOption(options, 0, 500);
+        int seconds = (int) longOption(options, 1, 20);
+        System.out.printf("== deliveries-latency: 1 subscription, %d events/s for %d s measured after %d s warm-up at"
+                + " the same rate; default caps; latency = first request at the receiver - publish request sent%n",
+                rate, seconds, WARMUP_SECONDS);
+        String database = databases.fresh("latency");
+        String path = "/latency/0";
+        try (DeliveryReceiver receiver = DeliveryReceiver.start(vertx, 1, p -> Answer.OK);
+             BenchService service = BenchService.start(database, settings(Map.of()));
+             DeliveryApi api = DeliveryApi.connect(vertx, service, PUBLISH_CLIENTS);
+             DeliveryRssSampler rss = new DeliveryRssSampler(vertx, service)) {
+            api.subscribe(receiver.url(0, path));
+            receiver.recordArrivals(true);
+            DeliveryPacedPublisher publisher = DeliveryPacedPublisher.start(vertx, api, rate, WARMUP_SECONDS, seconds);
+            publisher.done().await(WARMUP_SECONDS + seconds + 60L, TimeUnit.SECONDS);
+            awaitArrivals(publisher.sentAt(), receiver, List.of(path), 15);
+
+            DeliveryLatencies latencies = DeliveryLatencies.join(publisher.sentAt(), receiver, List.of(path));
+            DeliveryLatencies publishing = DeliveryLatencies.of(publisher.answeredIn().values());
+            System.out.printf("  published   %d measured events (%d errors, %d skipped); publish 202 p50 %.1f ms, p99 %.1f ms%n",
+                    publisher.sentAt().size(), publisher.errors(), publisher.skipped(), publishing.millis(0.50),
+                    publishing.millis(0.99));
+            System.out.printf("  delivered   %d of them (%d not delivered within 15 s after the last publish)%n",
+                    latencies.count(), latencies.missing());
+            System.out.printf("  event-to-first-attempt  %s%n", latencies.summary());
+            System.out.printf("  goals       p50 < 20 ms: %s, p99 < 100 ms: %s%n",
+                    verdict(latencies.millis(0.50) < 20), verdict(latencies.millis(0.99) < 100));
+            System.out.printf("  service RSS peak %d MiB%n", rss.peakMiB());
+        } finally {
+            databases.drop(database);
+        }
+    }
+
+    // ---- isolation --------------------------------------------------------------------------------------
+
+    private static final int ISOLATION_SUBSCRIPTIONS = 100;
+    private static final String HANGING = "/isolation/0";
+    private static final String FAILING = "/isolation/1";
+
+    private record Isolation(DeliveryLatencies healthy, long rssMiB) {
+    }
+
+    private static void isolation(Vertx vertx, DeliveryDatabases databases, String[] options) throws Exception {
+        int rate = (int) longOption(options, 0, 20);
+        int seconds = (int) longOption(options, 1, 20);
+        System.out.printf("== deliveries-isolation: %d subscriptions, each on its own receiver port; %d events/s x %d"
+                        + " = %d deliveries/s (500 events/s would be 50,000 deliveries/s, beyond 2 cores) for %d s"
+                        + " measured after %d s warm-up; default caps%n",
+                ISOLATION_SUBSCRIPTIONS, rate, ISOLATION_SUBSCRIPTIONS, rate * ISOLATION_SUBSCRIPTIONS, seconds,
+                WARMUP_SECONDS);
+        // The same 98 subscriptions count as healthy in both runs, so the two figures compare like with like.
+        List<String> healthy = IntStream.range(2, ISOLATION_SUBSCRIPTIONS).mapToObj(i -> "/isolation/" + i).toList();
+        Isolation a = isolationRun(vertx, databases, "A", "all 100 endpoints answer 200", Map.of(), healthy, rate, seconds);
+        Isolation b = isolationRun(vertx, databases, "B", "endpoint 0 never answers, endpoint 1 answers 500",
+                Map.of(HANGING, Answer.HANG, FAILING, Answer.ERROR), healthy, rate, seconds);
+        double ratio = b.healthy().millis(0.99) / a.healthy().millis(0.99);
+        System.out.printf("== isolation: healthy p99 B/A = %.2f   goal <= 2: %s; service RSS peak A %d MiB, B %d MiB"
+                        + "   goal < 512 MiB: %s%n", ratio, verdict(ratio <= 2),
+                a.rssMiB(), b.rssMiB(), verdict(Math.max(a.rssMiB(), b.rssMiB()) < 512));
+    }
+
+    private static Isolation isolationRun(Vertx vertx, DeliveryDatabases databases, String run, String description,
+                                          Map<String, Answer> sick, List<String> healthy, int rate, int seconds)
+            throws Exception {
+        System.out.printf("-- run %s: %s%n", run, description);
+        String database = databases.fresh("isolation_" + run.toLowerCase());
+        try (DeliveryReceiver receiver = DeliveryReceiver.start(vertx, ISOLATION_SUBSCRIPTIONS,
+                     path -> sick.getOrDefault(path, Answer.OK));
+             BenchService service = BenchService.start(database, settings(Map.of()));
+             DeliveryApi api = DeliveryApi.connect(vertx, service, PUBLISH_CLIENTS);
+             DeliveryRssSampler rss = new DeliveryRssSampler(vertx, service)) {
+            for (int i = 0; i < ISOLATION_SUBSCRIPTIONS; i++) {
+                api.subscribe(receiver.url(i, "/isolation/" + i));
+            }
+            receiver.recordArrivals(true);
+            DeliveryPacedPublisher publisher = DeliveryPacedPublisher.start(vertx, api, rate, WARMUP_SECONDS, seconds);
+            publisher.done().await(WARMUP_SECONDS + seconds + 60L, TimeUnit.SECONDS);
+            awaitArrivals(publisher.sentAt(), receiver, healthy, 20);
+
+            DeliveryLatencies latencies = DeliveryLatencies.join(publisher.sentAt(), receiver, healthy);
+            System.out.printf("  published   %d measured events (%d errors, %d skipped)%n",
+                    publisher.sentAt().size(), publisher.errors(), publisher.skipped());
+            System.out.printf("  healthy     %d subscriptions: %d first attempts (%d not delivered within 20 s after the"
+                            + " last publish)%n", healthy.size(), latencies.count(), latencies.missing());
+            System.out.printf("  healthy event-to-first-attempt  %s%n", latencies.summary());
+            if (!sick.isEmpty()) {
+                System.out.printf("  sick        never-answering endpoint got %d requests, 500 endpoint got %d requests%n",
+                        receiver.requests(HANGING), receiver.requests(FAILING));
+            }
+            System.out.printf("  service RSS peak %d MiB%n", rss.peakMiB());
+            return new Isolation(latencies, rss.peakMiB());
+        } finally {
+            databases.drop(database);
+        }
+    }
+
+    // ---- shared -----------------------------------------------------------------------------------------
+
+    /** Loopback receivers are private targets, which the service refuses unless told otherwise. */
+    private static Map<String, String> settings(Map<String, String> extra) {
+        Map<String, String> settings = new HashMap<>(extra);
+        settings.put("HOOKRELAY_ALLOW_PRIVATE_TARGETS", "true");
+        return settings;
+    }
+
+    /** Waits, at most {@code maxSeconds}, for the deliveries still on their way after the last publish. */
+    private static void awaitArrivals(Map<String, Long> sentAt, DeliveryReceiver receiver, List<String> paths,
+                                      int maxSeconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
+        while (System.nanoTime() < deadline && !DeliveryLatencies.allArrived(sentAt, receiver, paths)) {
+            Thread.sleep(250);
+        }
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left = nanoTime - System.nanoTime();
+        if (left > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
+    }
+
+    private static long longOption(String[] options, int index, long fallback) {
+        return options.length > index ? Long.parseLong(options[index]) : fallback;
+    }
+
+    private static String verdict(boolean met) {
+        return met ? "met" : "MISSED";
+    }
+}
