@@ -24,10 +24,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /** Starts on a free port; {@code dataDir == null} means a throw-away server (tests). */
     public static EmbeddedDatabase start(Path dataDir) {
+        return start(dataDir, 0);
+    }
+
+    /** {@code port == 0} picks a free port. */
+    public static EmbeddedDatabase start(Path dataDir, int port) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("unix_socket_directories", "");
+            if (port != 0) {
+                builder.setPort(port);
+            }
             if (dataDir != null) {
                 Path pgData = dataDir.resolve("postgres").toAbsolutePath();
                 Files.createDirectories(pgData);
