@@ -10,6 +10,7 @@ record ClaimedDelivery(
         UUID tenantId,
         UUID subscriptionId,
         int attempt,
+        int cap,
         OffsetDateTime cycleStartedAt,
         UUID eventId,
         String eventType,

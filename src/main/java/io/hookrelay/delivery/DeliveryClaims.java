@@ -19,30 +19,37 @@ import java.util.UUID;
  */
 final class DeliveryClaims {
 
+    // Ordered subscriptions send only their oldest pending delivery (by event order), one at a time.
     private static final String CLAIM = """
             WITH candidates AS (
-                SELECT id, subscription_id, next_attempt_at FROM deliveries
-                WHERE status = 'pending' AND next_attempt_at <= now()
-                  AND NOT (subscription_id = ANY ($3::uuid[]))
-                ORDER BY next_attempt_at
+                SELECT d.id, d.subscription_id, d.next_attempt_at,
+                       CASE WHEN s.ordered THEN 1 ELSE coalesce(s.max_in_flight, $4) END AS cap
+                FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+                WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+                  AND NOT (d.subscription_id = ANY ($3::uuid[]))
+                  AND (NOT s.ordered OR NOT EXISTS (
+                      SELECT 1 FROM deliveries o JOIN events oe ON oe.id = o.event_id, events me
+                      WHERE me.id = d.event_id AND o.subscription_id = d.subscription_id
+                        AND o.status = 'pending' AND oe.seq < me.seq))
+                ORDER BY d.next_attempt_at
                 LIMIT $2 * 4
-                FOR UPDATE SKIP LOCKED),
+                FOR UPDATE OF d SKIP LOCKED),
             busy AS (
                 SELECT * FROM unnest($5::uuid[], $6::int[]) AS b (subscription_id, in_flight)),
             ranked AS (
-                SELECT c.id, c.next_attempt_at,
+                SELECT c.id, c.next_attempt_at, c.cap,
                        row_number() OVER (PARTITION BY c.subscription_id ORDER BY c.next_attempt_at) AS rank,
-                       $4 - coalesce(b.in_flight, 0) AS free
+                       c.cap - coalesce(b.in_flight, 0) AS free
                 FROM candidates c LEFT JOIN busy b ON b.subscription_id = c.subscription_id),
             due AS (
-                SELECT id FROM ranked WHERE rank <= free ORDER BY next_attempt_at LIMIT $2)
+                SELECT id, cap FROM ranked WHERE rank <= free ORDER BY next_attempt_at LIMIT $2)
             UPDATE deliveries d SET
                 next_attempt_at = now() + make_interval(secs => $7::float8),
                 leased_by = $1,
                 attempts = d.attempts + 1
             FROM due, events e, subscriptions s
             WHERE d.id = due.id AND e.id = d.event_id AND s.id = d.subscription_id AND s.status = 'active'
-            RETURNING d.id, d.tenant_id, d.subscription_id, d.attempts, d.cycle_started_at,
+            RETURNING d.id, d.tenant_id, d.subscription_id, d.attempts, d.cycle_started_at, due.cap,
                       e.id AS event_id, e.type, e.data::text AS data, e.created_at AS event_created_at,
                       s.url, s.headers, s.secret_enc, s.previous_secret_enc, s.previous_secret_expires_at
             """;
@@ -59,13 +66,16 @@ final class DeliveryClaims {
         this.lease = lease;
     }
 
-    /** {@code inFlight}: this instance's sends per subscription, so a claim never exceeds a subscription's cap. */
-    Future<List<ClaimedDelivery>> claim(int max, Map<UUID, Integer> inFlight) {
+    /**
+     * {@code inFlight}: this instance's sends per subscription, so a claim never exceeds a subscription's
+     * cap; {@code caps}: the caps seen in earlier claims, so full subscriptions are not even scanned.
+     */
+    Future<List<ClaimedDelivery>> claim(int max, Map<UUID, Integer> inFlight, Map<UUID, Integer> caps) {
         List<UUID> full = new ArrayList<>();
         List<UUID> busyIds = new ArrayList<>();
         List<Integer> busyCounts = new ArrayList<>();
         inFlight.forEach((subscription, count) -> {
-            if (count >= perSubscription) {
+            if (count >= caps.getOrDefault(subscription, perSubscription)) {
                 full.add(subscription);
             } else {
                 busyIds.add(subscription);
@@ -95,6 +105,7 @@ final class DeliveryClaims {
                 row.getUUID("tenant_id"),
                 row.getUUID("subscription_id"),
                 row.getInteger("attempts"),
+                row.getInteger("cap"),
                 row.getOffsetDateTime("cycle_started_at"),
                 row.getUUID("event_id"),
                 row.getString("type"),

@@ -27,6 +27,7 @@ final class DeliverySender {
     private final RetryPolicy retry;
     private final int maxInFlight;
     private final Map<UUID, Integer> inFlightBySubscription = new HashMap<>();
+    private final Map<UUID, Integer> capBySubscription = new HashMap<>();
     private int inFlight;
     private boolean claiming;
     private boolean again;
@@ -56,7 +57,7 @@ final class DeliverySender {
         }
         claiming = true;
         again = false;
-        claims.claim(free, Map.copyOf(inFlightBySubscription)).onComplete(result -> {
+        claims.claim(free, Map.copyOf(inFlightBySubscription), Map.copyOf(capBySubscription)).onComplete(result -> {
             claiming = false;
             if (result.failed()) {
                 LOG.warning("claiming deliveries failed (retrying on the next tick): " + result.cause().getMessage());
@@ -81,6 +82,7 @@ final class DeliverySender {
     private void send(ClaimedDelivery delivery) {
         inFlight++;
         inFlightBySubscription.merge(delivery.subscriptionId(), 1, Integer::sum);
+        capBySubscription.put(delivery.subscriptionId(), delivery.cap());
         Instant attemptedAt = Instant.now();
         OutboundRequest request;
         try {
@@ -98,7 +100,9 @@ final class DeliverySender {
     private void finish(ClaimedDelivery delivery, SendResult result, Instant attemptedAt, Map<String, String> headers) {
         outcomes.add(decide(delivery, result, attemptedAt, headers));
         inFlight--;
-        inFlightBySubscription.computeIfPresent(delivery.subscriptionId(), (id, n) -> n <= 1 ? null : n - 1);
+        if (inFlightBySubscription.computeIfPresent(delivery.subscriptionId(), (id, n) -> n <= 1 ? null : n - 1) == null) {
+            capBySubscription.remove(delivery.subscriptionId());
+        }
         wake();
     }
 

@@ -16,6 +16,8 @@ public record Subscription(
         String description,
         JsonObject headers,
         JsonObject metadata,
+        Integer maxInFlight,
+        boolean ordered,
         String status,
         String disabledReason,
         OffsetDateTime disabledAt,
@@ -33,6 +35,8 @@ public record Subscription(
                 .put("description", description)
                 .put("headers", headers.copy())
                 .put("metadata", metadata.copy())
+                .put("max_in_flight", maxInFlight)
+                .put("ordered", ordered)
                 .put("status", status)
                 .put("disabled_reason", disabledReason)
                 .put("disabled_at", JsonFormat.time(disabledAt))

@@ -20,7 +20,10 @@ record SubscriptionInput(
         String description,
         boolean clearDescription,
         JsonObject headers,
-        JsonObject metadata) {
+        JsonObject metadata,
+        Integer maxInFlight,
+        boolean clearMaxInFlight,
+        Boolean ordered) {
 
     static SubscriptionInput forCreate(JsonObject body) {
         String url = body.getString("url");
@@ -33,7 +36,10 @@ record SubscriptionInput(
                 TextRules.optionalText(body.getString("description"), "description"),
                 false,
                 CustomHeaders.validate(body.getJsonObject("headers")),
-                metadata(body.getJsonObject("metadata")));
+                metadata(body.getJsonObject("metadata")),
+                body.getInteger("max_in_flight"),
+                false,
+                body.getBoolean("ordered", false));
     }
 
     static SubscriptionInput forUpdate(JsonObject body) {
@@ -44,7 +50,10 @@ record SubscriptionInput(
                 TextRules.optionalText(body.getString("description"), "description"),
                 body.containsKey("description") && body.getValue("description") == null,
                 body.containsKey("headers") ? CustomHeaders.validate(body.getJsonObject("headers")) : null,
-                body.containsKey("metadata") ? metadata(body.getJsonObject("metadata")) : null);
+                body.containsKey("metadata") ? metadata(body.getJsonObject("metadata")) : null,
+                body.getInteger("max_in_flight"),
+                body.containsKey("max_in_flight") && body.getValue("max_in_flight") == null,
+                body.getBoolean("ordered"));
     }
 
     /** Duplicates are dropped and order kept, so the stored filter reads as the caller wrote it. */

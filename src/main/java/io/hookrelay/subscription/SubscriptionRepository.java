@@ -19,11 +19,12 @@ import java.util.UUID;
 final class SubscriptionRepository {
 
     private static final String COLUMNS = """
-            id, tenant_id, url, event_types, description, headers, metadata, status, disabled_reason,
+            id, tenant_id, url, event_types, description, headers, metadata, max_in_flight, ordered, status, disabled_reason,
             disabled_at, created_at, updated_at""";
     private static final String INSERT = """
-            INSERT INTO subscriptions (id, tenant_id, url, event_types, description, headers, metadata, secret_enc)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            INSERT INTO subscriptions (id, tenant_id, url, event_types, description, headers, metadata, secret_enc,
+                                       max_in_flight, ordered)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             RETURNING\s""" + COLUMNS;
     private static final String FIND = "SELECT " + COLUMNS + " FROM subscriptions WHERE id = $1 AND tenant_id = $2";
     private static final String PAGE = "SELECT " + COLUMNS + """
@@ -38,6 +39,8 @@ final class SubscriptionRepository {
                 description = CASE WHEN $5 THEN NULL ELSE coalesce($6, description) END,
                 headers = coalesce($7, headers),
                 metadata = coalesce($8, metadata),
+                max_in_flight = CASE WHEN $9 THEN NULL ELSE coalesce($10, max_in_flight) END,
+                ordered = coalesce($11, ordered),
                 updated_at = now()
             WHERE id = $1 AND tenant_id = $2
             RETURNING\s""" + COLUMNS;
@@ -123,7 +126,8 @@ final class SubscriptionRepository {
 
     Future<Subscription> insert(SqlClient sql, UUID id, UUID tenantId, SubscriptionInput in, byte[] sealedSecret) {
         return sql.preparedQuery(INSERT).execute(Tuple.of(id, tenantId, in.url(), in.eventTypes().toArray(String[]::new),
-                        in.description(), in.headers(), in.metadata(), Buffer.buffer(sealedSecret)))
+                        in.description(), in.headers(), in.metadata(), Buffer.buffer(sealedSecret), in.maxInFlight(),
+                        Boolean.TRUE.equals(in.ordered())))
                 .map(rows -> map(rows.iterator().next()));
     }
 
@@ -144,7 +148,8 @@ final class SubscriptionRepository {
                 .addValue(id).addValue(tenantId).addValue(in.url())
                 .addValue(in.eventTypes() == null ? null : in.eventTypes().toArray(String[]::new))
                 .addValue(in.clearDescription()).addValue(in.description())
-                .addValue(in.headers()).addValue(in.metadata());
+                .addValue(in.headers()).addValue(in.metadata())
+                .addValue(in.clearMaxInFlight()).addValue(in.maxInFlight()).addValue(in.ordered());
         return sql.preparedQuery(UPDATE).execute(args).map(SubscriptionRepository::first);
     }
 
@@ -194,6 +199,8 @@ final class SubscriptionRepository {
                 row.getString("description"),
                 jsonOrEmpty(row.getValue("headers")),
                 jsonOrEmpty(row.getValue("metadata")),
+                row.getInteger("max_in_flight"),
+                row.getBoolean("ordered"),
                 row.getString("status"),
                 row.getString("disabled_reason"),
                 row.getOffsetDateTime("disabled_at"),

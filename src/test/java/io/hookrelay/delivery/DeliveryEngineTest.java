@@ -230,4 +230,39 @@ class DeliveryEngineTest {
             assertNotNull(rotated.getString("previous_secret"));
         }
     }
+
+    @Test
+    @DisplayName("ordered mode delivers one at a time in event order, holding later events while one is retried")
+    void orderedMode() throws Exception {
+        Tenants tenant = Tenants.create(app, "ordered");
+        try (Receiver receiver = Receiver.start(vertx, Receiver.failTimesThenSucceed(2, 503))) {
+            JsonObject sub = subscribe(tenant, receiver.url(), new JsonObject().put("ordered", true));
+            assertTrue(sub.getBoolean("ordered"));
+            for (int i = 0; i < 5; i++) {
+                publish(tenant, "seq.event", i);
+            }
+            Receiver.await("all five delivered", PATIENCE, () -> deliveries(sub.getString("id"), "succeeded") == 5);
+            List<Integer> order = receiver.received().stream()
+                    .map(r -> new JsonObject(r.body()).getInteger("data")).toList();
+            assertEquals(List.of(0, 0, 0, 1, 2, 3, 4), order, "the first event was retried twice before any later one went out");
+        }
+    }
+
+    @Test
+    @DisplayName("max_in_flight caps concurrent requests to one endpoint")
+    void perSubscriptionCap() throws Exception {
+        Tenants tenant = Tenants.create(app, "capped");
+        try (Receiver receiver = Receiver.start(vertx, Receiver.hang())) {
+            JsonObject sub = subscribe(tenant, receiver.url(), new JsonObject().put("max_in_flight", 2));
+            assertEquals(2, sub.getInteger("max_in_flight"));
+            for (int i = 0; i < 10; i++) {
+                publish(tenant, "capped.event", i);
+            }
+            Receiver.await("two requests in flight", PATIENCE, () -> receiver.received().size() == 2);
+            Thread.sleep(500);
+            assertEquals(2, receiver.received().size(), "no third request while two hang");
+            assertEquals(400, tenant.api().patch("/v1/subscriptions/" + sub.getString("id"),
+                    new JsonObject().put("max_in_flight", 0)).status());
+        }
+    }
 }
