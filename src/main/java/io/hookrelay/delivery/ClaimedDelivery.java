@@ -20,5 +20,6 @@ record ClaimedDelivery(
         JsonObject headers,
         byte[] secret,
         byte[] previousSecret,
-        OffsetDateTime previousSecretExpiresAt) {
+        OffsetDateTime previousSecretExpiresAt,
+        byte[] ed25519Secret) {
 }

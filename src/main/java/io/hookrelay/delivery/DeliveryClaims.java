@@ -51,7 +51,8 @@ final class DeliveryClaims {
             WHERE d.id = due.id AND e.id = d.event_id AND s.id = d.subscription_id AND s.status = 'active'
             RETURNING d.id, d.tenant_id, d.subscription_id, d.attempts, d.cycle_started_at, due.cap,
                       e.id AS event_id, e.type, e.data::text AS data, e.created_at AS event_created_at,
-                      s.url, s.headers, s.secret_enc, s.previous_secret_enc, s.previous_secret_expires_at
+                      s.url, s.headers, s.secret_enc, s.previous_secret_enc, s.previous_secret_expires_at,
+                      s.ed25519_secret_enc
             """;
 
     private final Pool pool;
@@ -99,6 +100,7 @@ final class DeliveryClaims {
 
     private static ClaimedDelivery map(Row row) {
         Buffer previous = row.getBuffer("previous_secret_enc");
+        Buffer ed25519 = row.getBuffer("ed25519_secret_enc");
         Object headers = row.getValue("headers");
         return new ClaimedDelivery(
                 row.getUUID("id"),
@@ -115,6 +117,7 @@ final class DeliveryClaims {
                 headers instanceof JsonObject json ? json : new JsonObject(),
                 row.getBuffer("secret_enc").getBytes(),
                 previous == null ? null : previous.getBytes(),
-                row.getOffsetDateTime("previous_secret_expires_at"));
+                row.getOffsetDateTime("previous_secret_expires_at"),
+                ed25519 == null ? null : ed25519.getBytes());
     }
 }

@@ -30,11 +30,14 @@ final class WebhookRequests {
     OutboundRequest build(ClaimedDelivery delivery, Instant now) {
         byte[] body = body(delivery);
         String context = delivery.subscriptionId().toString();
-        List<String> secrets = new ArrayList<>(2);
+        List<String> secrets = new ArrayList<>(3);
         secrets.add(secretBox.open(delivery.secret(), context));
         if (delivery.previousSecret() != null && delivery.previousSecretExpiresAt() != null
                 && delivery.previousSecretExpiresAt().toInstant().isAfter(now)) {
             secrets.add(secretBox.open(delivery.previousSecret(), context));
+        }
+        if (delivery.ed25519Secret() != null) {
+            secrets.add(secretBox.open(delivery.ed25519Secret(), context));
         }
         SignedHeaders signed = SignedHeaders.sign(secrets, delivery.eventId().toString(), now, body);
         Map<String, String> headers = new LinkedHashMap<>();

@@ -18,6 +18,7 @@ public record Subscription(
         JsonObject metadata,
         Integer maxInFlight,
         boolean ordered,
+        String ed25519PublicKey,
         String status,
         String disabledReason,
         OffsetDateTime disabledAt,
@@ -37,6 +38,7 @@ public record Subscription(
                 .put("metadata", metadata.copy())
                 .put("max_in_flight", maxInFlight)
                 .put("ordered", ordered)
+                .put("ed25519_public_key", ed25519PublicKey)
                 .put("status", status)
                 .put("disabled_reason", disabledReason)
                 .put("disabled_at", JsonFormat.time(disabledAt))

@@ -23,7 +23,8 @@ record SubscriptionInput(
         JsonObject metadata,
         Integer maxInFlight,
         boolean clearMaxInFlight,
-        Boolean ordered) {
+        Boolean ordered,
+        Boolean ed25519) {
 
     static SubscriptionInput forCreate(JsonObject body) {
         String url = body.getString("url");
@@ -39,7 +40,8 @@ record SubscriptionInput(
                 metadata(body.getJsonObject("metadata")),
                 body.getInteger("max_in_flight"),
                 false,
-                body.getBoolean("ordered", false));
+                body.getBoolean("ordered", false),
+                body.getBoolean("ed25519", false));
     }
 
     static SubscriptionInput forUpdate(JsonObject body) {
@@ -53,7 +55,8 @@ record SubscriptionInput(
                 body.containsKey("metadata") ? metadata(body.getJsonObject("metadata")) : null,
                 body.getInteger("max_in_flight"),
                 body.containsKey("max_in_flight") && body.getValue("max_in_flight") == null,
-                body.getBoolean("ordered"));
+                body.getBoolean("ordered"),
+                body.getBoolean("ed25519"));
     }
 
     /** Duplicates are dropped and order kept, so the stored filter reads as the caller wrote it. */

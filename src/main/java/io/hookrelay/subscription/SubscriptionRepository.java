@@ -19,12 +19,12 @@ import java.util.UUID;
 final class SubscriptionRepository {
 
     private static final String COLUMNS = """
-            id, tenant_id, url, event_types, description, headers, metadata, max_in_flight, ordered, status, disabled_reason,
+            id, tenant_id, url, event_types, description, headers, metadata, max_in_flight, ordered, ed25519_public_key, status, disabled_reason,
             disabled_at, created_at, updated_at""";
     private static final String INSERT = """
             INSERT INTO subscriptions (id, tenant_id, url, event_types, description, headers, metadata, secret_enc,
-                                       max_in_flight, ordered)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                       max_in_flight, ordered, ed25519_secret_enc, ed25519_public_key)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
             RETURNING\s""" + COLUMNS;
     private static final String FIND = "SELECT " + COLUMNS + " FROM subscriptions WHERE id = $1 AND tenant_id = $2";
     private static final String PAGE = "SELECT " + COLUMNS + """
@@ -41,6 +41,8 @@ final class SubscriptionRepository {
                 metadata = coalesce($8, metadata),
                 max_in_flight = CASE WHEN $9 THEN NULL ELSE coalesce($10, max_in_flight) END,
                 ordered = coalesce($11, ordered),
+                ed25519_secret_enc = CASE WHEN $12 THEN $13 ELSE ed25519_secret_enc END,
+                ed25519_public_key = CASE WHEN $12 THEN $14 ELSE ed25519_public_key END,
                 updated_at = now()
             WHERE id = $1 AND tenant_id = $2
             RETURNING\s""" + COLUMNS;
@@ -120,14 +122,22 @@ final class SubscriptionRepository {
                 .map(rows -> rows.iterator().next().getLong("queued"));
     }
 
+    /** An Ed25519 key pair with its private half sealed; NONE (both null) removes Ed25519 signing. */
+    record SealedKeyPair(byte[] sealedSecret, String publicKey) {
+        static final SealedKeyPair NONE = new SealedKeyPair(null, null);
+    }
+
     /** Encrypted secrets as stored. */
     record SealedSecrets(byte[] current, byte[] previous, OffsetDateTime previousExpiresAt) {
     }
 
-    Future<Subscription> insert(SqlClient sql, UUID id, UUID tenantId, SubscriptionInput in, byte[] sealedSecret) {
+    /** {@code ed25519} is null unless the caller asked for Ed25519 signing. */
+    Future<Subscription> insert(SqlClient sql, UUID id, UUID tenantId, SubscriptionInput in, byte[] sealedSecret,
+                                SealedKeyPair ed25519) {
         return sql.preparedQuery(INSERT).execute(Tuple.of(id, tenantId, in.url(), in.eventTypes().toArray(String[]::new),
                         in.description(), in.headers(), in.metadata(), Buffer.buffer(sealedSecret), in.maxInFlight(),
-                        Boolean.TRUE.equals(in.ordered())))
+                        Boolean.TRUE.equals(in.ordered()), ed25519 == null ? null : Buffer.buffer(ed25519.sealedSecret()),
+                        ed25519 == null ? null : ed25519.publicKey()))
                 .map(rows -> map(rows.iterator().next()));
     }
 
@@ -143,13 +153,18 @@ final class SubscriptionRepository {
         });
     }
 
-    Future<Optional<Subscription>> update(SqlClient sql, UUID id, UUID tenantId, SubscriptionInput in) {
+    /** {@code ed25519}: null keeps the current keys; {@link SealedKeyPair#NONE} removes them. */
+    Future<Optional<Subscription>> update(SqlClient sql, UUID id, UUID tenantId, SubscriptionInput in,
+                                          SealedKeyPair ed25519) {
         Tuple args = Tuple.tuple()
                 .addValue(id).addValue(tenantId).addValue(in.url())
                 .addValue(in.eventTypes() == null ? null : in.eventTypes().toArray(String[]::new))
                 .addValue(in.clearDescription()).addValue(in.description())
                 .addValue(in.headers()).addValue(in.metadata())
-                .addValue(in.clearMaxInFlight()).addValue(in.maxInFlight()).addValue(in.ordered());
+                .addValue(in.clearMaxInFlight()).addValue(in.maxInFlight()).addValue(in.ordered())
+                .addValue(ed25519 != null)
+                .addValue(ed25519 == null || ed25519.sealedSecret() == null ? null : Buffer.buffer(ed25519.sealedSecret()))
+                .addValue(ed25519 == null ? null : ed25519.publicKey());
         return sql.preparedQuery(UPDATE).execute(args).map(SubscriptionRepository::first);
     }
 
@@ -201,6 +216,7 @@ final class SubscriptionRepository {
                 jsonOrEmpty(row.getValue("metadata")),
                 row.getInteger("max_in_flight"),
                 row.getBoolean("ordered"),
+                row.getString("ed25519_public_key"),
                 row.getString("status"),
                 row.getString("disabled_reason"),
                 row.getOffsetDateTime("disabled_at"),

@@ -12,6 +12,7 @@ import io.hookrelay.http.Reply;
 import io.hookrelay.http.TextRules;
 import io.hookrelay.net.TargetRejectedException;
 import io.hookrelay.net.TargetUrlPolicy;
+import io.hookrelay.signing.Ed25519KeyPair;
 import io.hookrelay.signing.SigningSecrets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -67,7 +68,8 @@ public final class SubscriptionRoutes {
             UUID id = Ids.newId();
             String secret = SigningSecrets.newHmacSecret();
             byte[] sealed = secretBox.seal(secret, id.toString());
-            return repository.insert(sql, id, tenant.tenantId(), input, sealed)
+            SubscriptionRepository.SealedKeyPair ed25519 = Boolean.TRUE.equals(input.ed25519()) ? newKeyPair(id) : null;
+            return repository.insert(sql, id, tenant.tenantId(), input, sealed, ed25519)
                     .map(created -> Reply.created(created.toJson().put("secret", secret)));
         }));
     }
@@ -90,7 +92,9 @@ public final class SubscriptionRoutes {
         UUID id = subscriptionId(ctx);
         SubscriptionInput input = SubscriptionInput.forUpdate(Endpoint.body(ctx));
         Future<String> url = input.url() == null ? Future.succeededFuture() : checkUrl(input.url());
-        return url.compose(checked -> repository.update(pool, id, tenant.tenantId(), input))
+        SubscriptionRepository.SealedKeyPair ed25519 = input.ed25519() == null ? null
+                : input.ed25519() ? newKeyPair(id) : SubscriptionRepository.SealedKeyPair.NONE;
+        return url.compose(checked -> repository.update(pool, id, tenant.tenantId(), input, ed25519))
                 .map(found -> ok(found, id));
     }
 
@@ -151,6 +155,12 @@ public final class SubscriptionRoutes {
             return repository.recover(sql, id, tenant.tenantId(), since)
                     .map(queued -> new Reply(202, new JsonObject().put("queued", queued)));
         }));
+    }
+
+    /** The private key is sealed under the subscription id, like the HMAC secrets. */
+    private SubscriptionRepository.SealedKeyPair newKeyPair(UUID id) {
+        Ed25519KeyPair pair = SigningSecrets.newEd25519KeyPair();
+        return new SubscriptionRepository.SealedKeyPair(secretBox.seal(pair.secretKey(), id.toString()), pair.publicKey());
     }
 
     /** DNS may block, so the full URL check runs on a worker thread. */

@@ -10,6 +10,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /** The few calls of the service's API the delivery benchmarks make, as one tenant, over keep-alive connections. */
@@ -43,15 +44,33 @@ final class DeliveryApi implements AutoCloseable {
 
     /** Registers a subscription for every event type; returns its id. */
     String subscribe(String url) throws Exception {
-        RequestOptions create = new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/subscriptions")
+        return call("/v1/subscriptions", new JsonObject().put("url", url), 201).getString("id");
+    }
+
+    /** Stops deliveries to the subscription; events published meanwhile are not fanned out to it. */
+    void disable(String subscriptionId) throws Exception {
+        call("/v1/subscriptions/" + subscriptionId + "/disable", new JsonObject(), 200);
+    }
+
+    void enable(String subscriptionId) throws Exception {
+        call("/v1/subscriptions/" + subscriptionId + "/enable", new JsonObject(), 200);
+    }
+
+    /** Queues every event since {@code since} that the subscription missed; returns how many. */
+    long recover(String subscriptionId, Instant since) throws Exception {
+        return call("/v1/subscriptions/" + subscriptionId + "/recover", new JsonObject().put("since", since.toString()), 202)
+                .getLong("queued");
+    }
+
+    private JsonObject call(String uri, JsonObject body, int expected) throws Exception {
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setURI(uri)
                 .putHeader("authorization", "Bearer " + key).putHeader("content-type", "application/json");
-        return http.request(create)
-                .compose(req -> req.send(new JsonObject().put("url", url).toBuffer()))
-                .compose(resp -> resp.body().compose(body -> resp.statusCode() == 201
-                        ? Future.succeededFuture(new JsonObject(body).getString("id"))
-                        : Future.failedFuture("creating a subscription for " + url + " answered " + resp.statusCode()
-                                + ": " + body)))
-                .await(30, TimeUnit.SECONDS);
+        return http.request(request)
+                .compose(req -> req.send(body.toBuffer()))
+                .compose(resp -> resp.body().compose(answer -> resp.statusCode() == expected
+                        ? Future.succeededFuture(new JsonObject(answer))
+                        : Future.failedFuture("POST " + uri + " answered " + resp.statusCode() + ": " + answer)))
+                .await(60, TimeUnit.SECONDS);
     }
 
     /** Publishes one event; succeeds with the event id (also the webhook-id of its deliveries) on 202. */

@@ -2,6 +2,7 @@ package io.hookrelay.bench;
 
 import io.hookrelay.bench.DeliveryReceiver.Answer;
 import io.vertx.core.Vertx;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +28,8 @@ public final class DeliveryBench {
     private static final int PLAIN_CONCURRENCY = 256;
     /** Bounds the publish phase of the throughput runs, whatever the pace of the service. */
     private static final int MAX_PUBLISH_SECONDS = 180;
+    /** Length of the live phase of a throughput run (publishing and delivering together), warm-up included. */
+    private static final int LIVE_SECONDS = 15;
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
@@ -87,11 +90,17 @@ public final class DeliveryBench {
     }
 
     /**
-     * Two phases on one fresh database. Publish: the subscriptions exist and the receiver answers while 64
-     * clients publish all the events, so deliveries run alongside publishing (and compete with it for the two
-     * cores); their rate then is printed as a secondary figure. Drain: once every event is accepted, the
-     * requests reaching the receiver are counted for the window, for as long as the backlog (accepted events x
-     * subscriptions - deliveries received) is not empty - that is the headline figure, the delivery capacity.
+     * Three phases on one fresh database, after creating the subscriptions while the receiver answers.
+     * <ol>
+     * <li>Live: 64 clients publish for {@link #LIVE_SECONDS} s while the service delivers; deliveries/s and
+     *     events/s after the warm-up show what the two cores do when both run at once (secondary figure).
+     * <li>Pre-publish: the subscriptions are disabled, the N events published with nothing else running, then the
+     *     subscriptions enabled and told to recover what they missed - one statement queues the whole backlog.
+     *     This is how a backlog can be built while the subscriptions exist: with them active, delivery keeps
+     *     pace with publishing on two cores and the backlog never grows (seen in the live phase).
+     * <li>Drain: after a warm-up, requests reaching the receiver are counted over the window, for as long as
+     *     the backlog lasts - the headline figure, the delivery capacity.
+     * </ol>
      */
     private static Throughput throughputRun(Vertx vertx, DeliveryDatabases databases, DeliveryReceiver receiver,
                                             int subscriptions, Map<String, String> extra, long events, int window)
@@ -99,40 +108,46 @@ public final class DeliveryBench {
         String label = subscriptions + (subscriptions == 1 ? " subscription" : " subscriptions");
         String cap = extra.getOrDefault("HOOKRELAY_MAX_IN_FLIGHT_PER_SUBSCRIPTION", "8 (default)");
         System.out.printf("== deliveries-throughput: %s, HOOKRELAY_MAX_IN_FLIGHT_PER_SUBSCRIPTION=%s,"
-                        + " HOOKRELAY_MAX_IN_FLIGHT=512 (default); %d events published by %d clients, then a window of"
-                        + " up to %d s while the backlog drains%n",
-                label, cap, events, PUBLISH_CLIENTS, window);
+                        + " HOOKRELAY_MAX_IN_FLIGHT=512 (default)%n", label, cap);
         String database = databases.fresh("throughput_" + subscriptions);
         receiver.reset();
+        Instant runStart = Instant.now().minusSeconds(60);
         try (BenchService service = BenchService.start(database, settings(extra));
              DeliveryApi api = DeliveryApi.connect(vertx, service, PUBLISH_CLIENTS);
              DeliveryRssSampler rss = new DeliveryRssSampler(vertx, service)) {
+            List<String> ids = new ArrayList<>();
             for (int i = 0; i < subscriptions; i++) {
-                api.subscribe(receiver.url(0, "/throughput/" + subscriptions + "/" + i));
+                ids.add(api.subscribe(receiver.url(0, "/throughput/" + subscriptions + "/" + i)));
             }
-            long publishStart = System.nanoTime();
-            DeliveryFlood flood = DeliveryFlood.start(api, events, PUBLISH_CLIENTS, MAX_PUBLISH_SECONDS);
-            // The first seconds are JIT warm-up for both processes; deliveries while publishing count after them.
-            sleepUntil(publishStart + TimeUnit.SECONDS.toNanos(WARMUP_SECONDS));
-            long warmCount = receiver.requests();
-            long warmAt = System.nanoTime();
-            flood.done().await(MAX_PUBLISH_SECONDS + 30L, TimeUnit.SECONDS);
-            long publishedAt = System.nanoTime();
-            long publishedCount = receiver.requests();
-            long expected = flood.accepted() * subscriptions;
-            System.out.printf("  publish     %d events accepted (%d errors) in %.1f s = %.0f events/s; meanwhile %.0f"
-                            + " deliveries/s (after the %d s warm-up)%n",
-                    flood.accepted(), flood.errors(), (publishedAt - publishStart) / 1e9,
-                    flood.accepted() / ((publishedAt - publishStart) / 1e9),
-                    publishedAt > warmAt ? (publishedCount - warmCount) / ((publishedAt - warmAt) / 1e9) : Double.NaN,
-                    WARMUP_SECONDS);
+            long liveEvents = live(api, receiver, subscriptions, events);
 
+            for (String id : ids) {
+                api.disable(id);
+            }
+            long beforePublish = System.nanoTime();
+            DeliveryFlood flood = DeliveryFlood.start(api, events, PUBLISH_CLIENTS, MAX_PUBLISH_SECONDS);
+            flood.done().await(MAX_PUBLISH_SECONDS + 30L, TimeUnit.SECONDS);
+            double publishSeconds = (System.nanoTime() - beforePublish) / 1e9;
+            long queued = 0;
+            for (String id : ids) {
+                api.enable(id);
+                queued += api.recover(id, runStart);
+            }
+            // Every event fans out once per subscription: what the live phase left undelivered was parked by
+            // disable and resumed by enable, and recover queued the rest, so the receiver's count ends here.
+            long expected = liveEvents * subscriptions + queued;
+            System.out.printf("  pre-publish %d events accepted (%d errors) with the subscriptions disabled, in %.1f s ="
+                            + " %.0f events/s; enable + recover queued %d deliveries%n",
+                    flood.accepted(), flood.errors(), publishSeconds, flood.accepted() / publishSeconds, queued);
+
+            sleepUntil(System.nanoTime() + TimeUnit.SECONDS.toNanos(WARMUP_SECONDS));
             Drain drain = drain(receiver, expected, window);
-            System.out.printf("  backlog     %d deliveries when publishing ended, %d at the window's end%s%n",
-                    drain.startBacklog(), drain.endBacklog(), drain.ranDry()
+            System.out.printf("  backlog     %d deliveries at the window's start, %d at its end%s%n",
+                    drain.startBacklog(), Math.max(0, drain.endBacklog()), drain.ranDry()
                             ? " - RAN DRY before the window's end, the rate is over the time it lasted" : " (never empty)");
-            System.out.printf("  deliveries  %.0f /s (%d in %.1f s)   goal >= 5000/s: %s%n", drain.perSecond(),
-                    drain.delivered(), drain.seconds(), verdict(drain.perSecond() >= 5000));
+            System.out.printf("  deliveries  %.0f /s (%d in %.1f s, after a %d s warm-up)   goal >= 5000/s: %s%n",
+                    drain.perSecond(), drain.delivered(), drain.seconds(), WARMUP_SECONDS,
+                    verdict(drain.perSecond() >= 5000));
             System.out.printf("  per second  %s%n", drain.perSecondCounts().stream().map(String::valueOf)
                     .collect(Collectors.joining(" ")));
             if (subscriptions > 1) {
@@ -146,6 +161,28 @@ public final class DeliveryBench {
         } finally {
             databases.drop(database);
         }
+    }
+
+    /**
+     * Publishing and delivering at once, for {@link #LIVE_SECONDS} s; prints both rates after the warm-up and
+     * returns how many events were accepted.
+     */
+    private static long live(DeliveryApi api, DeliveryReceiver receiver, int subscriptions, long maxEvents)
+            throws Exception {
+        long start = System.nanoTime();
+        DeliveryFlood flood = DeliveryFlood.start(api, maxEvents, PUBLISH_CLIENTS, LIVE_SECONDS);
+        sleepUntil(start + TimeUnit.SECONDS.toNanos(WARMUP_SECONDS));
+        long fromCount = receiver.requests();
+        long fromAccepted = flood.accepted();
+        long from = System.nanoTime();
+        flood.done().await(LIVE_SECONDS + 30L, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - from) / 1e9;
+        long backlog = flood.accepted() * subscriptions - receiver.requests();
+        System.out.printf("  live        %d clients publishing while the service delivers, %.0f s after a %d s warm-up:"
+                        + " %.0f events/s published, %.0f deliveries/s; backlog %d deliveries at the end%n",
+                PUBLISH_CLIENTS, seconds, WARMUP_SECONDS, (flood.accepted() - fromAccepted) / seconds,
+                (receiver.requests() - fromCount) / seconds, backlog);
+        return flood.accepted();
     }
 
     private record Drain(long startBacklog, long endBacklog, boolean ranDry, long delivered, double seconds,

@@ -265,4 +265,41 @@ class DeliveryEngineTest {
                     new JsonObject().put("max_in_flight", 0)).status());
         }
     }
+
+    @Test
+    @DisplayName("a subscription may also sign with Ed25519, verifiable with the public key it shows")
+    void ed25519Signatures() throws Exception {
+        Tenants tenant = Tenants.create(app, "ed25519");
+        try (Receiver receiver = Receiver.start(vertx, Receiver.status(200))) {
+            JsonObject sub = subscribe(tenant, receiver.url(), new JsonObject().put("ed25519", true));
+            String publicKey = sub.getString("ed25519_public_key");
+            assertTrue(publicKey.startsWith("whpk_"), publicKey);
+            publish(tenant, "signed.twice", 1);
+            Receiver.await("the delivery", PATIENCE, () -> receiver.received().size() == 1);
+            Receiver.Received got = receiver.received().get(0);
+            String v1a = java.util.Arrays.stream(got.header("webhook-signature").split(" "))
+                    .filter(entry -> entry.startsWith("v1a,")).findFirst().orElseThrow();
+            byte[] raw = java.util.Base64.getDecoder().decode(publicKey.substring(5));
+            byte[] spki = java.util.HexFormat.of().parseHex("302a300506032b6570032100");
+            byte[] encoded = new byte[spki.length + raw.length];
+            System.arraycopy(spki, 0, encoded, 0, spki.length);
+            System.arraycopy(raw, 0, encoded, spki.length, raw.length);
+            java.security.Signature verifier = java.security.Signature.getInstance("Ed25519");
+            verifier.initVerify(java.security.KeyFactory.getInstance("Ed25519")
+                    .generatePublic(new java.security.spec.X509EncodedKeySpec(encoded)));
+            verifier.update((got.header("webhook-id") + "." + got.header("webhook-timestamp") + ".")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            verifier.update(got.body().getBytes());
+            assertTrue(verifier.verify(java.util.Base64.getDecoder().decode(v1a.substring(4))), "v1a verifies with the JDK");
+            assertTrue(StandardWebhooks.verifies(sub.getString("secret"), got.header("webhook-id"),
+                    got.header("webhook-timestamp"), got.body().getBytes(), got.header("webhook-signature")), "v1 still sent");
+
+            JsonObject off = tenant.api().patch("/v1/subscriptions/" + sub.getString("id"),
+                    new JsonObject().put("ed25519", false)).json();
+            assertEquals(null, off.getString("ed25519_public_key"));
+            publish(tenant, "signed.once", 2);
+            Receiver.await("the second delivery", PATIENCE, () -> receiver.received().size() == 2);
+            assertFalse(receiver.received().get(1).header("webhook-signature").contains("v1a,"));
+        }
+    }
 }
