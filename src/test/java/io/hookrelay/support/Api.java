@@ -27,6 +27,11 @@ public final class Api {
         return new Api(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherToken);
     }
 
+    /** The same caller talking to another instance. */
+    public Api onPort(int port) {
+        return new Api(port, token);
+    }
+
     public Response get(String path) {
         return send("GET", path, null, Map.of());
     }
