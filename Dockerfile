@@ -4,7 +4,7 @@
 #   docker run -p 8080:8080 -v hookrelay-data:/var/lib/hookrelay hookrelay
 #
 # Without HOOKRELAY_DATABASE_URL the service starts an embedded PostgreSQL with its data in the volume.
-# That is meant for trying Hookrelay out: the embedded server runs with fsync off. In production set
+# That is meant for trying Hookrelay out: the embedded server is one process's private database and cannot be shared by several instances. In production set
 # HOOKRELAY_DATABASE_URL (and HOOKRELAY_MASTER_KEY and HOOKRELAY_ADMIN_TOKEN; see the README).
 
 # ---- build -------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pend
 CREATE INDEX deliveries_by_subscription ON deliveries (subscription_id, id);
 CREATE INDEX deliveries_by_tenant ON deliveries (tenant_id, id);
 
--- Every HTTP try, kept for the dashboard (and trimmed by a retention job).
+-- Every HTTP try, kept for the dashboard.
 CREATE TABLE delivery_attempts (
     id                uuid PRIMARY KEY DEFAULT hookrelay_uuid_v7(),
     delivery_id       uuid NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,

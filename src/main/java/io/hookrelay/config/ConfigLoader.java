@@ -66,7 +66,7 @@ public final class ConfigLoader {
     }
 
     private Config.Delivery delivery() {
-        Duration timeout = duration("HOOKRELAY_DELIVERY_TIMEOUT", Duration.ofSeconds(15));
+        Duration timeout = positive("HOOKRELAY_DELIVERY_TIMEOUT", Duration.ofSeconds(15));
         Duration lease = duration("HOOKRELAY_DELIVERY_LEASE", Duration.ofSeconds(60));
         if (lease.compareTo(timeout.multipliedBy(2)) < 0) {
             throw new ConfigException("HOOKRELAY_DELIVERY_LEASE must be at least twice HOOKRELAY_DELIVERY_TIMEOUT,"
@@ -80,11 +80,11 @@ public final class ConfigLoader {
                 duration("HOOKRELAY_RETRY_MAX_AGE", Duration.ofDays(3)),
                 integer("HOOKRELAY_DISABLE_AFTER_FAILURES", 10, 1, 1_000_000),
                 duration("HOOKRELAY_DISABLE_AFTER", Duration.ofDays(5)),
-                duration("HOOKRELAY_DELIVERY_CONNECT_TIMEOUT", Duration.ofSeconds(5)),
+                positive("HOOKRELAY_DELIVERY_CONNECT_TIMEOUT", Duration.ofSeconds(5)),
                 timeout,
                 integer("HOOKRELAY_MAX_IN_FLIGHT_PER_SUBSCRIPTION", 8, 1, 1000),
                 integer("HOOKRELAY_MAX_IN_FLIGHT", 512, 1, 100_000),
-                duration("HOOKRELAY_DELIVERY_POLL_INTERVAL", Duration.ofSeconds(1)),
+                positive("HOOKRELAY_DELIVERY_POLL_INTERVAL", Duration.ofSeconds(1)),
                 lease);
     }
 
@@ -152,6 +152,15 @@ public final class ConfigLoader {
             case "false", "no", "0", "off" -> false;
             default -> throw new ConfigException(name + " must be true or false, got '" + raw + "'");
         };
+    }
+
+    /** A duration that must be longer than zero, e.g. a timer period. */
+    private Duration positive(String name, Duration fallback) {
+        Duration value = duration(name, fallback);
+        if (value.isZero() || value.toMillis() < 1) {
+            throw new ConfigException(name + " must be at least 1 millisecond");
+        }
+        return value;
     }
 
     private Duration duration(String name, Duration fallback) {

@@ -51,6 +51,8 @@ final class DeliveryOutcomes {
             FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::timestamptz[], $6::int[], $7::int[],
                         $8::text[], $9::text[], $10::text[])
                 AS a (delivery_id, tenant_id, subscription_id, attempt, at, duration, code, error, excerpt, headers)
+            -- A subscription deleted while its delivery was in flight takes the delivery with it.
+            WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = a.delivery_id)
             """;
     // A success resets the streak; failures after the last success in this batch start or extend it.
     private static final String UPDATE_HEALTH = """
@@ -83,12 +85,12 @@ final class DeliveryOutcomes {
             parked AS (
                 UPDATE deliveries SET status = 'parked'
                 WHERE status = 'pending' AND subscription_id IN (SELECT id FROM disabled)
-                RETURNING 1)
+                RETURNING subscription_id)
             INSERT INTO events (tenant_id, type, data)
-            SELECT tenant_id, 'subscription.disabled',
-                   jsonb_build_object('subscription_id', id, 'reason', disabled_reason, 'disabled_at', disabled_at,
-                                      'parked_deliveries', (SELECT count(*) FROM parked))
-            FROM disabled
+            SELECT d.tenant_id, 'subscription.disabled',
+                   jsonb_build_object('subscription_id', d.id, 'reason', d.disabled_reason, 'disabled_at', d.disabled_at,
+                                      'parked_deliveries', (SELECT count(*) FROM parked p WHERE p.subscription_id = d.id))
+            FROM disabled d
             """;
 
     private final Vertx vertx;
@@ -99,6 +101,7 @@ final class DeliveryOutcomes {
     private final Duration lease;
     private List<Outcome> queue = new ArrayList<>();
     private boolean writing;
+    private int waitingToRetry;
     private Runnable onIdle = () -> { };
 
     DeliveryOutcomes(Vertx vertx, Pool pool, String owner, int disableAfterFailures, Duration disableAfter, Duration lease) {
@@ -118,7 +121,7 @@ final class DeliveryOutcomes {
     }
 
     boolean idle() {
-        return !writing && queue.isEmpty();
+        return !writing && queue.isEmpty() && waitingToRetry == 0;
     }
 
     void onIdle(Runnable callback) {
@@ -152,7 +155,11 @@ final class DeliveryOutcomes {
         LOG.warning("recording " + batch.size() + " delivery outcomes failed (" + cause.getMessage() + "); retrying "
                 + keep.size() + " in 1 s");
         if (!keep.isEmpty()) {
-            vertx.setTimer(1000, id -> keep.forEach(this::add));
+            waitingToRetry += keep.size();
+            vertx.setTimer(1000, id -> {
+                waitingToRetry -= keep.size();
+                keep.forEach(this::add);
+            });
         }
     }
 

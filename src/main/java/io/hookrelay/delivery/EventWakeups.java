@@ -16,24 +16,40 @@ final class EventWakeups {
     private static final Logger LOG = Logger.getLogger(EventWakeups.class.getName());
     static final String CHANNEL = "hookrelay_events";
 
+    private static final long RETRY_MS = 5_000;
+
+    private final Vertx vertx;
     private final PgSubscriber subscriber;
+    private boolean stopped;
 
     EventWakeups(Vertx vertx, PgConnectOptions options, Runnable onWake) {
+        this.vertx = vertx;
         this.subscriber = PgSubscriber.subscriber(vertx, options)
                 .reconnectPolicy(retries -> Math.min(5_000L, 100L * (1L << Math.min(retries, 6))));
         subscriber.channel(CHANNEL).handler(payload -> onWake.run());
         subscriber.closeHandler(v -> LOG.fine("LISTEN connection closed; reconnecting"));
     }
 
+    /**
+     * Never fails: delivery still works by polling. The subscriber's own policy only reconnects a
+     * connection it had, so a first connect that fails is retried here.
+     */
     Future<Void> start() {
         return subscriber.connect().recover(e -> {
-            // Delivery still works by polling; the subscriber keeps trying to reconnect.
-            LOG.warning("LISTEN " + CHANNEL + " failed, falling back to polling: " + e.getMessage());
+            LOG.warning("LISTEN " + CHANNEL + " failed, polling until it succeeds: " + e.getMessage());
+            if (!stopped) {
+                vertx.setTimer(RETRY_MS, id -> {
+                    if (!stopped) {
+                        start();
+                    }
+                });
+            }
             return Future.succeededFuture();
         });
     }
 
     Future<Void> stop() {
+        stopped = true;
         return subscriber.close();
     }
 }

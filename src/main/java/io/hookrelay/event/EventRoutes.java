@@ -67,6 +67,9 @@ public final class EventRoutes {
         JsonObject body = Endpoint.body(ctx);
         String type = body.getString("type");
         Object data = body.getValue("data");
+        if (JsonText.containsNul(data)) {
+            throw ApiException.validation("data: strings must not contain the NUL character (\\u0000)");
+        }
         List<UUID> targets = subscriptionIds(body.getJsonArray("subscription_ids"));
         NewEvent event = new NewEvent(tenant.tenantId(), type, data, targets, null);
         Future<Void> valid = schemas.check(pool, tenant.tenantId(), type, data);

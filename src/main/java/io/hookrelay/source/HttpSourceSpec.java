@@ -1,6 +1,7 @@
 package io.hookrelay.source;
 
 import io.hookrelay.http.ApiException;
+import io.hookrelay.http.CustomHeaders;
 import io.vertx.core.json.JsonObject;
 
 /** What a caller asks for when creating a polled http source, after the checks the contract cannot make. */
@@ -15,7 +16,7 @@ record HttpSourceSpec(String url, int intervalSeconds, JsonObject headers, boole
         return new HttpSourceSpec(
                 url.strip(),
                 PollInterval.parse(body.getString("interval")),
-                PollHeaders.validate(body.getJsonObject("headers")),
+                CustomHeaders.validate(body.getJsonObject("headers"), CustomHeaders.CONDITIONAL),
                 body.getBoolean("include_body", false));
     }
 }

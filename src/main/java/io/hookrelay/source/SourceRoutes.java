@@ -5,6 +5,7 @@ import io.hookrelay.http.ApiException;
 import io.hookrelay.http.Auth;
 import io.hookrelay.http.Endpoint;
 import io.hookrelay.http.Idempotency;
+import io.hookrelay.http.TargetUrlCheck;
 import io.hookrelay.http.Page;
 import io.hookrelay.http.Principal;
 import io.hookrelay.http.Reply;
@@ -30,14 +31,14 @@ public final class SourceRoutes {
 
     private final Pool pool;
     private final Idempotency idempotency;
-    private final PollTargets targets;
+    private final TargetUrlCheck targets;
     private final SourceRepository repository = new SourceRepository();
     private final TableWatches watches = new TableWatches(repository);
 
     public SourceRoutes(Vertx vertx, Pool pool, Idempotency idempotency, TargetUrlPolicy targets) {
         this.pool = pool;
         this.idempotency = idempotency;
-        this.targets = new PollTargets(vertx, targets);
+        this.targets = new TargetUrlCheck(vertx, targets);
     }
 
     public void mount(RouterBuilder api) {

@@ -1,6 +1,7 @@
 package io.hookrelay.subscription;
 
 import io.hookrelay.http.ApiException;
+import io.hookrelay.http.CustomHeaders;
 import io.hookrelay.http.Problems;
 import io.hookrelay.http.TextRules;
 import io.vertx.core.json.JsonArray;

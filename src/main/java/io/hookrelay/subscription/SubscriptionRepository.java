@@ -56,7 +56,7 @@ final class SubscriptionRepository {
                 RETURNING\s""" + COLUMNS + """
             ),
             resumed AS (
-                UPDATE deliveries SET status = 'pending', next_attempt_at = now()
+                UPDATE deliveries SET status = 'pending', next_attempt_at = now(), attempts = 0, cycle_started_at = now()
                 WHERE subscription_id IN (SELECT id FROM enabled) AND status = 'parked')
             SELECT * FROM enabled
             """;

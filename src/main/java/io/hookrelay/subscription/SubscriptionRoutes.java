@@ -9,8 +9,8 @@ import io.hookrelay.http.Idempotency;
 import io.hookrelay.http.Page;
 import io.hookrelay.http.Principal;
 import io.hookrelay.http.Reply;
+import io.hookrelay.http.TargetUrlCheck;
 import io.hookrelay.http.TextRules;
-import io.hookrelay.net.TargetRejectedException;
 import io.hookrelay.net.TargetUrlPolicy;
 import io.hookrelay.signing.Ed25519KeyPair;
 import io.hookrelay.signing.SigningSecrets;
@@ -34,7 +34,7 @@ public final class SubscriptionRoutes {
     private final Pool pool;
     private final Idempotency idempotency;
     private final SecretBox secretBox;
-    private final TargetUrlPolicy targets;
+    private final TargetUrlCheck targets;
     private final Duration rotationOverlap;
     private final SubscriptionRepository repository = new SubscriptionRepository();
 
@@ -44,7 +44,7 @@ public final class SubscriptionRoutes {
         this.pool = pool;
         this.idempotency = idempotency;
         this.secretBox = secretBox;
-        this.targets = targets;
+        this.targets = new TargetUrlCheck(vertx, targets);
         this.rotationOverlap = rotationOverlap;
     }
 
@@ -64,7 +64,7 @@ public final class SubscriptionRoutes {
     private Future<Reply> create(RoutingContext ctx) {
         Principal tenant = Auth.requireTenant(ctx);
         SubscriptionInput input = SubscriptionInput.forCreate(Endpoint.body(ctx));
-        return checkUrl(input.url()).compose(url -> idempotency.run(ctx, tenant, sql -> {
+        return targets.check(input.url()).compose(url -> idempotency.run(ctx, tenant, sql -> {
             UUID id = Ids.newId();
             String secret = SigningSecrets.newHmacSecret();
             byte[] sealed = secretBox.seal(secret, id.toString());
@@ -91,7 +91,7 @@ public final class SubscriptionRoutes {
         Principal tenant = Auth.requireTenant(ctx);
         UUID id = subscriptionId(ctx);
         SubscriptionInput input = SubscriptionInput.forUpdate(Endpoint.body(ctx));
-        Future<String> url = input.url() == null ? Future.succeededFuture() : checkUrl(input.url());
+        Future<String> url = input.url() == null ? Future.succeededFuture() : targets.check(input.url());
         SubscriptionRepository.SealedKeyPair ed25519 = input.ed25519() == null ? null
                 : input.ed25519() ? newKeyPair(id) : SubscriptionRepository.SealedKeyPair.NONE;
         return url.compose(checked -> repository.update(pool, id, tenant.tenantId(), input, ed25519))
@@ -161,30 +161,6 @@ public final class SubscriptionRoutes {
     private SubscriptionRepository.SealedKeyPair newKeyPair(UUID id) {
         Ed25519KeyPair pair = SigningSecrets.newEd25519KeyPair();
         return new SubscriptionRepository.SealedKeyPair(secretBox.seal(pair.secretKey(), id.toString()), pair.publicKey());
-    }
-
-    /** DNS may block, so the full URL check runs on a worker thread. */
-    private Future<String> checkUrl(String url) {
-        try {
-            targets.checkSyntax(url);
-        } catch (TargetRejectedException e) {
-            return Future.failedFuture(rejected(e));
-        }
-        if (targets.allowsPrivateTargets()) {
-            return Future.succeededFuture(url);
-        }
-        return vertx.executeBlocking(() -> {
-            try {
-                targets.check(url);
-                return url;
-            } catch (TargetRejectedException e) {
-                throw rejected(e);
-            }
-        }, false);
-    }
-
-    private static ApiException rejected(TargetRejectedException e) {
-        return ApiException.unprocessable("url-not-allowed", "url: " + e.getMessage());
     }
 
     private SubscriptionSecrets open(Optional<SubscriptionRepository.SealedSecrets> found, UUID id) {

@@ -78,6 +78,8 @@ class EventApiTest {
             assertEquals(data, tenant.api().get("/v1/events/" + accepted.json().getString("id")).json().getValue("data"));
         }
         ProblemAssertions.assertProblem(publish(tenant, new JsonObject().put("type", "no.data")), 400);
+        ProblemAssertions.assertProblem(publish(tenant, new JsonObject().put("type", "nul.data")
+                .put("data", new JsonObject().put("k", new JsonArray().add("a\u0000b")))), 400);
         ProblemAssertions.assertProblem(publish(tenant, new JsonObject().put("type", "bad type!").put("data", 1)), 400);
         ProblemAssertions.assertProblem(publish(tenant, new JsonObject().put("data", 1)), 400);
     }

@@ -1,32 +1,40 @@
-package io.hookrelay.source;
+package io.hookrelay.http;
 
-import io.hookrelay.http.ApiException;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Headers a tenant adds to every poll of an http source, under the rules of subscription headers:
- * names that carry framing, routing or Hookrelay's own signals are refused, so a source cannot smuggle
- * requests or pose as Hookrelay. The conditional-request headers are refused too: the poller sets them
- * from the last answer's ETag and Last-Modified, and a fixed value would hide every change.
+ * Headers a tenant adds to requests Hookrelay makes for it (deliveries, polls). Names that carry the
+ * signature, framing or routing belong to Hookrelay alone: a tenant who could set them could forge
+ * signatures or smuggle requests.
  */
-final class PollHeaders {
+public final class CustomHeaders {
 
-    static final int MAX_HEADERS = 20;
+    /**
+     * Polls also refuse the conditional-request headers: the poller sets them from the last answer's
+     * ETag and Last-Modified, and a fixed value would hide every change.
+     */
+    public static final Set<String> CONDITIONAL = Set.of("if-none-match", "if-modified-since");
+    public static final int MAX_HEADERS = 20;
+
     private static final Pattern TOKEN = Pattern.compile("^[!#$%&'*+\\-.^_`|~0-9A-Za-z]{1,100}$");
     private static final Set<String> RESERVED = Set.of(
             "host", "content-type", "content-length", "content-encoding", "transfer-encoding", "connection",
             "keep-alive", "upgrade", "te", "trailer", "expect", "proxy-authorization", "proxy-connection",
-            "user-agent", "date", "cookie", "forwarded", "via", "if-none-match", "if-modified-since");
+            "user-agent", "date", "cookie", "forwarded", "via");
     private static final String[] RESERVED_PREFIXES = {"webhook-", "x-hookrelay-", "x-forwarded-", "proxy-", "sec-", ":"};
 
-    private PollHeaders() {
+    private CustomHeaders() {
     }
 
     /** The headers with lower-case names and trimmed values; an empty object when none are given. */
-    static JsonObject validate(JsonObject headers) {
+    public static JsonObject validate(JsonObject headers) {
+        return validate(headers, Set.of());
+    }
+
+    public static JsonObject validate(JsonObject headers, Set<String> alsoReserved) {
         if (headers == null) {
             return new JsonObject();
         }
@@ -35,27 +43,28 @@ final class PollHeaders {
         }
         JsonObject clean = new JsonObject();
         for (String name : headers.fieldNames()) {
-            String field = "headers." + SourceFields.shown(name, 60);
+            String field = "headers." + Problems.clip(name, 60);
             if (!TOKEN.matcher(name).matches()) {
                 throw ApiException.validation(field + ": a header name is 1 to 100 token characters (letters, digits, '-', ...)");
             }
             String lower = name.toLowerCase(Locale.ROOT);
-            if (RESERVED.contains(lower) || startsWithReserved(lower)) {
+            if (RESERVED.contains(lower) || alsoReserved.contains(lower) || startsWithReserved(lower)) {
                 throw ApiException.validation(field + ": this header is set by Hookrelay and cannot be overridden");
             }
             if (clean.containsKey(lower)) {
                 throw ApiException.validation(field + ": the same header is given twice");
             }
-            if (!(headers.getValue(name) instanceof String value)) {
+            Object value = headers.getValue(name);
+            if (!(value instanceof String text)) {
                 throw ApiException.validation(field + ": the value must be a string");
             }
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
                 if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
                     throw ApiException.validation(field + ": the value must be printable ASCII or Latin-1, without line breaks");
                 }
             }
-            clean.put(lower, value.strip());
+            clean.put(lower, text.strip());
         }
         return clean;
     }

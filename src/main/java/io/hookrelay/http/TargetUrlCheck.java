@@ -1,24 +1,23 @@
-package io.hookrelay.source;
+package io.hookrelay.http;
 
-import io.hookrelay.http.ApiException;
 import io.hookrelay.net.TargetRejectedException;
 import io.hookrelay.net.TargetUrlPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
-/** Whether Hookrelay may poll a URL, under the same policy as callback URLs. */
-final class PollTargets {
+/** Checks a URL a caller gives (callback or polled resource) against the target policy, for the API. */
+public final class TargetUrlCheck {
 
     private final Vertx vertx;
     private final TargetUrlPolicy targets;
 
-    PollTargets(Vertx vertx, TargetUrlPolicy targets) {
+    public TargetUrlCheck(Vertx vertx, TargetUrlPolicy targets) {
         this.vertx = vertx;
         this.targets = targets;
     }
 
     /** The syntax check runs here; the full check resolves DNS, which may block, so it runs on a worker thread. */
-    Future<String> check(String url) {
+    public Future<String> check(String url) {
         try {
             targets.checkSyntax(url);
         } catch (TargetRejectedException e) {
