@@ -31,6 +31,11 @@ public final class TargetUrlCheck {
                 targets.check(url);
                 return url;
             } catch (TargetRejectedException e) {
+                if (e.unresolved()) {
+                    // A name may be registered before its DNS exists (or while DNS is down); every
+                    // send checks the address it connects to, so nothing private is reached later.
+                    return url;
+                }
                 throw rejected(e);
             }
         }, false);

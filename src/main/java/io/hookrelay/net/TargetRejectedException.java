@@ -10,9 +10,21 @@ public final class TargetRejectedException extends Exception {
 
   private static final long serialVersionUID = 1L;
 
+  private final boolean unresolved;
+
   public TargetRejectedException(String message) {
+    this(message, false);
+  }
+
+  /** {@code unresolved}: the only fault is that the host name does not resolve (yet). */
+  public TargetRejectedException(String message, boolean unresolved) {
     // This is a verdict on user input, not a fault. Nobody reads a stack trace for it, and
     // skipping it keeps rejections cheap when a client sends many bad URLs.
     super(message, null, false, false);
+    this.unresolved = unresolved;
+  }
+
+  public boolean unresolved() {
+    return unresolved;
   }
 }

@@ -204,7 +204,7 @@ public final class TargetUrlPolicy {
       addresses = null;
     }
     if (addresses == null || addresses.length == 0) {
-      throw new TargetRejectedException("URL host " + quoted(host) + " does not resolve");
+      throw new TargetRejectedException("URL host " + quoted(host) + " does not resolve", true);
     }
     // Any one bad address is enough: the client may pick any of them, now or after a retry.
     for (InetAddress address : addresses) {

@@ -25,6 +25,8 @@ public final class DeliveryBench {
 
     private static final int PUBLISH_CLIENTS = 64;
     private static final int WARMUP_SECONDS = 5;
+    /** Warm-up of the paced scenarios (latency, isolation), at their own rate, before the measured period. */
+    private static final int PACED_WARMUP_SECONDS = 10;
     private static final int PLAIN_CONCURRENCY = 256;
     /** Bounds the publish phase of the throughput runs, whatever the pace of the service. */
     private static final int MAX_PUBLISH_SECONDS = 180;
@@ -37,6 +39,9 @@ public final class DeliveryBench {
             System.exit(2);
         }
         String[] options = java.util.Arrays.copyOfRange(args, 2, args.length);
+        if (!ENVIRONMENT_SETTINGS.isEmpty()) {
+            System.out.println("== service settings from the environment (scenario settings still win): " + ENVIRONMENT_SETTINGS);
+        }
         Vertx vertx = Vertx.vertx();
         try (DeliveryDatabases databases = DeliveryDatabases.on(args[1])) {
             switch (args[0]) {
@@ -84,7 +89,7 @@ public final class DeliveryBench {
         long sixteenth = Math.max(1, events / 16);
         List<Throughput> runs = new ArrayList<>();
         try (DeliveryReceiver receiver = DeliveryReceiver.start(vertx, 1, path -> Answer.OK)) {
-            runs.add(throughputRun(vertx, databases, receiver, 1, Map.of("HOOKRELAY_MAX_IN_FLIGHT_PER_SUBSCRIPTION", "256"),
+            runs.add(throughputRun(vertx, databases, receiver, 1, Map.of(PER_SUBSCRIPTION_CAP, "256"),
                     Backlog.RECOVERED, events, window));
             runs.add(throughputRun(vertx, databases, receiver, 16, Map.of(), Backlog.FANNED_OUT, sixteenth, window));
             // The same 16 subscriptions with a backlog queued by recover: the order a recovery after an outage makes.
@@ -124,10 +129,11 @@ public final class DeliveryBench {
                                             int subscriptions, Map<String, String> extra, Backlog backlog, long events,
                                             int window) throws Exception {
         String label = subscriptions + (subscriptions == 1 ? " subscription" : " subscriptions");
-        String cap = extra.getOrDefault("HOOKRELAY_MAX_IN_FLIGHT_PER_SUBSCRIPTION", "8 (default)");
+        String cap = settings(extra).getOrDefault(PER_SUBSCRIPTION_CAP, "8 (default)");
         System.out.printf("== deliveries-throughput: %s, HOOKRELAY_MAX_IN_FLIGHT_PER_SUBSCRIPTION=%s,"
-                        + " HOOKRELAY_MAX_IN_FLIGHT=512 (default); backlog of %d events %s%n",
-                label, cap, events, backlog.description);
+                        + " HOOKRELAY_MAX_IN_FLIGHT=%s; backlog of %d events %s%n",
+                label, cap, settings(extra).getOrDefault("HOOKRELAY_MAX_IN_FLIGHT", "512 (default)"), events,
+                backlog.description);
         String database = databases.fresh("throughput_" + subscriptions + "_" + backlog.name().toLowerCase());
         receiver.reset();
         Instant runStart = Instant.now().minusSeconds(60);
@@ -288,31 +294,25 @@ public final class DeliveryBench {
     private static void latency(Vertx vertx, DeliveryDatabases databases, String[] options) throws Exception {
         int rate = (int) longOption(options, 0, 500);
         int seconds = (int) longOption(options, 1, 20);
-        System.out.printf("== deliveries-latency: 1 subscription, %d events/s for %d s measured after %d s warm-up at"
-                + " the same rate; default caps; latency = first request at the receiver - publish request sent%n",
-                rate, seconds, WARMUP_SECONDS);
+        Map<String, String> settings = settings(Map.of());
+        System.out.printf("== deliveries-latency: 1 subscription, %d events/s for %d s, HOOKRELAY_MAX_IN_FLIGHT_PER_SUBSCRIPTION=%s;"
+                        + " latency = first request at the receiver - publish request sent%n",
+                rate, seconds, settings.getOrDefault(PER_SUBSCRIPTION_CAP, "8 (default)"));
         String database = databases.fresh("latency");
         String path = "/latency/0";
         try (DeliveryReceiver receiver = DeliveryReceiver.start(vertx, 1, p -> Answer.OK);
-             BenchService service = BenchService.start(database, settings(Map.of()));
+             BenchService service = BenchService.start(database, settings);
              DeliveryApi api = DeliveryApi.connect(vertx, service, PUBLISH_CLIENTS);
              DeliveryRssSampler rss = new DeliveryRssSampler(vertx, service)) {
             api.subscribe(receiver.url(0, path));
-            receiver.recordArrivals(true);
-            DeliveryPacedPublisher publisher = DeliveryPacedPublisher.start(vertx, api, rate, WARMUP_SECONDS, seconds);
-            publisher.done().await(WARMUP_SECONDS + seconds + 60L, TimeUnit.SECONDS);
-            awaitArrivals(publisher.sentAt(), receiver, List.of(path), 15);
-
-            DeliveryLatencies latencies = DeliveryLatencies.join(publisher.sentAt(), receiver, List.of(path));
-            DeliveryLatencies publishing = DeliveryLatencies.of(publisher.answeredIn().values());
-            System.out.printf("  published   %d measured events (%d errors, %d skipped); publish 202 p50 %.1f ms, p99 %.1f ms%n",
-                    publisher.sentAt().size(), publisher.errors(), publisher.skipped(), publishing.millis(0.50),
-                    publishing.millis(0.99));
+            Paced paced = paced(vertx, api, receiver, rate, seconds, List.of(path), 15);
+            DeliveryLatencies publishing = DeliveryLatencies.of(paced.publisher().answeredIn().values());
+            System.out.printf("  publish 202 p50 %.1f ms, p99 %.1f ms%n", publishing.millis(0.50), publishing.millis(0.99));
             System.out.printf("  delivered   %d of them (%d not delivered within 15 s after the last publish)%n",
-                    latencies.count(), latencies.missing());
-            System.out.printf("  event-to-first-attempt  %s%n", latencies.summary());
+                    paced.latencies().count(), paced.latencies().missing());
+            System.out.printf("  event-to-first-attempt  %s%n", paced.latencies().summary());
             System.out.printf("  goals       p50 < 20 ms: %s, p99 < 100 ms: %s%n",
-                    verdict(latencies.millis(0.50) < 20), verdict(latencies.millis(0.99) < 100));
+                    verdict(paced.latencies().millis(0.50) < 20), verdict(paced.latencies().millis(0.99) < 100));
             System.out.printf("  service RSS peak %d MiB%n", rss.peakMiB());
         } finally {
             databases.drop(database);
@@ -332,10 +332,10 @@ public final class DeliveryBench {
         int rate = (int) longOption(options, 0, 20);
         int seconds = (int) longOption(options, 1, 20);
         System.out.printf("== deliveries-isolation: %d subscriptions, each on its own receiver port; %d events/s x %d"
-                        + " = %d deliveries/s (500 events/s would be 50,000 deliveries/s, beyond 2 cores) for %d s"
-                        + " measured after %d s warm-up; default caps%n",
+                        + " = %d deliveries/s (500 events/s would be 50,000 deliveries/s, beyond 2 cores) for %d s;"
+                        + " HOOKRELAY_MAX_IN_FLIGHT_PER_SUBSCRIPTION=%s%n",
                 ISOLATION_SUBSCRIPTIONS, rate, ISOLATION_SUBSCRIPTIONS, rate * ISOLATION_SUBSCRIPTIONS, seconds,
-                WARMUP_SECONDS);
+                settings(Map.of()).getOrDefault(PER_SUBSCRIPTION_CAP, "8 (default)"));
         // The same 98 subscriptions count as healthy in both runs, so the two figures compare like with like.
         List<String> healthy = IntStream.range(2, ISOLATION_SUBSCRIPTIONS).mapToObj(i -> "/isolation/" + i).toList();
         Isolation a = isolationRun(vertx, databases, "A", "all 100 endpoints answer 200", Map.of(), healthy, rate, seconds);
@@ -360,23 +360,16 @@ public final class DeliveryBench {
             for (int i = 0; i < ISOLATION_SUBSCRIPTIONS; i++) {
                 api.subscribe(receiver.url(i, "/isolation/" + i));
             }
-            receiver.recordArrivals(true);
-            DeliveryPacedPublisher publisher = DeliveryPacedPublisher.start(vertx, api, rate, WARMUP_SECONDS, seconds);
-            publisher.done().await(WARMUP_SECONDS + seconds + 60L, TimeUnit.SECONDS);
-            awaitArrivals(publisher.sentAt(), receiver, healthy, 20);
-
-            DeliveryLatencies latencies = DeliveryLatencies.join(publisher.sentAt(), receiver, healthy);
-            System.out.printf("  published   %d measured events (%d errors, %d skipped)%n",
-                    publisher.sentAt().size(), publisher.errors(), publisher.skipped());
+            Paced paced = paced(vertx, api, receiver, rate, seconds, healthy, 20);
             System.out.printf("  healthy     %d subscriptions: %d first attempts (%d not delivered within 20 s after the"
-                            + " last publish)%n", healthy.size(), latencies.count(), latencies.missing());
-            System.out.printf("  healthy event-to-first-attempt  %s%n", latencies.summary());
+                    + " last publish)%n", healthy.size(), paced.latencies().count(), paced.latencies().missing());
+            System.out.printf("  healthy event-to-first-attempt  %s%n", paced.latencies().summary());
             if (!sick.isEmpty()) {
                 System.out.printf("  sick        never-answering endpoint got %d requests, 500 endpoint got %d requests%n",
                         receiver.requests(HANGING), receiver.requests(FAILING));
             }
             System.out.printf("  service RSS peak %d MiB%n", rss.peakMiB());
-            return new Isolation(latencies, rss.peakMiB());
+            return new Isolation(paced.latencies(), rss.peakMiB());
         } finally {
             databases.drop(database);
         }
@@ -384,12 +377,53 @@ public final class DeliveryBench {
 
     // ---- shared -----------------------------------------------------------------------------------------
 
-    /** Loopback receivers are private targets, which the service refuses unless told otherwise. */
+    private static final String PER_SUBSCRIPTION_CAP = "HOOKRELAY_MAX_IN_FLIGHT_PER_SUBSCRIPTION";
+    /** Publishing a warm-up's events may take the cold service this long to deliver before measuring starts. */
+    private static final int MAX_WARMUP_DRAIN_SECONDS = 60;
+
+    private record Paced(DeliveryPacedPublisher publisher, DeliveryLatencies latencies) {
+    }
+
+    /**
+     * Publishes at {@code rate} for a warm-up, waits until its deliveries have reached the receiver (a fresh
+     * service JVM is still compiling its hot code, and a backlog left from that would be counted against the
+     * steady state), then publishes at the same rate for the measured {@code seconds} and joins each measured
+     * event's send time with its first arrival on every path in {@code paths}.
+     */
+    private static Paced paced(Vertx vertx, DeliveryApi api, DeliveryReceiver receiver, int rate, int seconds,
+                               List<String> paths, int drainSeconds) throws Exception {
+        receiver.recordArrivals(true);
+        DeliveryPacedPublisher warmup = DeliveryPacedPublisher.start(vertx, api, rate, 0, PACED_WARMUP_SECONDS);
+        warmup.done().await(PACED_WARMUP_SECONDS + 60L, TimeUnit.SECONDS);
+        long warmedAt = System.nanoTime();
+        awaitArrivals(warmup.sentAt(), receiver, paths, MAX_WARMUP_DRAIN_SECONDS);
+        DeliveryLatencies warm = DeliveryLatencies.join(warmup.sentAt(), receiver, paths);
+        System.out.printf("  warm-up     %d s at %d events/s: %s; its last deliveries arrived %.1f s after its last"
+                        + " publish%s%n", PACED_WARMUP_SECONDS, rate, warm.summary(), (System.nanoTime() - warmedAt) / 1e9,
+                warm.missing() > 0 ? " (" + warm.missing() + " still missing, measuring anyway)" : "");
+
+        DeliveryPacedPublisher publisher = DeliveryPacedPublisher.start(vertx, api, rate, 0, seconds);
+        publisher.done().await(seconds + 60L, TimeUnit.SECONDS);
+        awaitArrivals(publisher.sentAt(), receiver, paths, drainSeconds);
+        System.out.printf("  published   %d measured events in %d s (%d errors, %d skipped)%n",
+                publisher.sentAt().size(), seconds, publisher.errors(), publisher.skipped());
+        return new Paced(publisher, DeliveryLatencies.join(publisher.sentAt(), receiver, paths));
+    }
+
+    /**
+     * Loopback receivers are private targets, which the service refuses unless told otherwise. HOOKRELAY_*
+     * variables in the bench's own environment are passed on (for trying other settings), then the scenario's.
+     */
     private static Map<String, String> settings(Map<String, String> extra) {
-        Map<String, String> settings = new HashMap<>(extra);
+        Map<String, String> settings = new HashMap<>(ENVIRONMENT_SETTINGS);
+        settings.putAll(extra);
         settings.put("HOOKRELAY_ALLOW_PRIVATE_TARGETS", "true");
         return settings;
     }
+
+    private static final Map<String, String> ENVIRONMENT_SETTINGS = System.getenv().entrySet().stream()
+            .filter(e -> e.getKey().startsWith("HOOKRELAY_"))
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
 
     /** Waits, at most {@code maxSeconds}, for the deliveries still on their way after the last publish. */
     private static void awaitArrivals(Map<String, Long> sentAt, DeliveryReceiver receiver, List<String> paths,

@@ -241,6 +241,12 @@ class TargetUrlPolicyTest {
         message(policy, "http://nowhere.example/"));
     TargetUrlPolicy empty = new TargetUrlPolicy(false, host -> new InetAddress[0]);
     assertTrue(message(empty, "http://nowhere.example/").contains("does not resolve"));
+    TargetRejectedException unresolved = assertThrows(TargetRejectedException.class,
+        () -> policy.check("http://nowhere.example/"));
+    assertTrue(unresolved.unresolved(), "callers may accept a name that does not resolve yet");
+    TargetRejectedException loopback = assertThrows(TargetRejectedException.class,
+        () -> policy.check("http://127.0.0.1/"));
+    assertFalse(loopback.unresolved());
   }
 
   @Test

@@ -202,4 +202,13 @@ class SubscriptionApiTest {
         assertEquals(sub.getString("secret"), acme.api().get(path + "/secret").json().getString("secret"));
         assertFalse(other.get("/v1/subscriptions?limit=200").body().contains(sub.getString("id")));
     }
+
+    @Test
+    @DisplayName("a host name that does not resolve yet is accepted; one that resolves to a private address is not")
+    void unresolvedNames() {
+        Api.Response accepted = acme.api().post("/v1/subscriptions",
+                new JsonObject().put("url", "https://hooks.hookrelay-test.invalid/in"));
+        assertEquals(201, accepted.status(), accepted::toString);
+        assertEquals(422, acme.api().post("/v1/subscriptions", new JsonObject().put("url", "http://localhost/in")).status());
+    }
 }
