@@ -22,25 +22,28 @@ final class DeliveryClaims {
     // Ordered subscriptions send only their oldest pending delivery (by event order), one at a time.
     private static final String CLAIM = """
             WITH candidates AS (
-                SELECT d.id, d.subscription_id, d.next_attempt_at,
-                       CASE WHEN s.ordered THEN 1 ELSE coalesce(s.max_in_flight, $4) END AS cap
-                FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
-                WHERE d.status = 'pending' AND d.next_attempt_at <= now()
-                  AND NOT (d.subscription_id = ANY ($3::uuid[]))
-                  AND (NOT s.ordered OR NOT EXISTS (
-                      SELECT 1 FROM deliveries o JOIN events oe ON oe.id = o.event_id, events me
-                      WHERE me.id = d.event_id AND o.subscription_id = d.subscription_id
-                        AND o.status = 'pending' AND oe.seq < me.seq))
-                ORDER BY d.next_attempt_at
+                -- deliveries alone, so the LIMIT is served from the deliveries_due index order
+                SELECT id, subscription_id, event_id, next_attempt_at FROM deliveries
+                WHERE status = 'pending' AND next_attempt_at <= now()
+                  AND NOT (subscription_id = ANY ($3::uuid[]))
+                ORDER BY next_attempt_at
                 LIMIT $2 * 4
-                FOR UPDATE OF d SKIP LOCKED),
+                FOR UPDATE SKIP LOCKED),
+            capped AS (
+                SELECT c.id, c.subscription_id, c.next_attempt_at,
+                       CASE WHEN s.ordered THEN 1 ELSE coalesce(s.max_in_flight, $4) END AS cap
+                FROM candidates c JOIN subscriptions s ON s.id = c.subscription_id
+                WHERE NOT s.ordered OR NOT EXISTS (
+                      SELECT 1 FROM deliveries o JOIN events oe ON oe.id = o.event_id, events me
+                      WHERE me.id = c.event_id AND o.subscription_id = c.subscription_id
+                        AND o.status = 'pending' AND oe.seq < me.seq)),
             busy AS (
                 SELECT * FROM unnest($5::uuid[], $6::int[]) AS b (subscription_id, in_flight)),
             ranked AS (
                 SELECT c.id, c.next_attempt_at, c.cap,
                        row_number() OVER (PARTITION BY c.subscription_id ORDER BY c.next_attempt_at) AS rank,
                        c.cap - coalesce(b.in_flight, 0) AS free
-                FROM candidates c LEFT JOIN busy b ON b.subscription_id = c.subscription_id),
+                FROM capped c LEFT JOIN busy b ON b.subscription_id = c.subscription_id),
             due AS (
                 SELECT id, cap FROM ranked WHERE rank <= free ORDER BY next_attempt_at LIMIT $2)
             UPDATE deliveries d SET

@@ -29,6 +29,11 @@ final class DeliveryOutcomes {
     private static final Logger LOG = Logger.getLogger(DeliveryOutcomes.class.getName());
     private static final int MAX_BATCH = 1000;
 
+    // Subscriptions first, in id order: the API's enable/disable lock the subscription and then its
+    // deliveries, and locking in the same order keeps the two from deadlocking.
+    private static final String LOCK_SUBSCRIPTIONS = """
+            SELECT id FROM subscriptions WHERE id = ANY ($1::uuid[]) ORDER BY id FOR NO KEY UPDATE
+            """;
     private static final String UPDATE_DELIVERIES = """
             UPDATE deliveries d SET
                 status = CASE WHEN r.status = 'pending' AND s.status = 'disabled' THEN 'parked' ELSE r.status END,
@@ -164,7 +169,9 @@ final class DeliveryOutcomes {
     }
 
     private Future<Void> write(SqlConnection conn, List<Outcome> batch) {
-        return conn.preparedQuery(UPDATE_DELIVERIES).execute(deliveryArgs(batch))
+        UUID[] subscriptions = batch.stream().map(o -> o.delivery().subscriptionId()).distinct().toArray(UUID[]::new);
+        return conn.preparedQuery(LOCK_SUBSCRIPTIONS).execute(Tuple.tuple().addValue(subscriptions))
+                .compose(v -> conn.preparedQuery(UPDATE_DELIVERIES).execute(deliveryArgs(batch)))
                 .compose(v -> conn.preparedQuery(INSERT_ATTEMPTS).execute(attemptArgs(batch)))
                 .compose(v -> conn.preparedQuery(UPDATE_HEALTH).execute(healthArgs(batch)))
                 .compose(v -> disable(conn, batch));

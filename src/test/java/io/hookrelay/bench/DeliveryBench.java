@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -42,6 +43,9 @@ public final class DeliveryBench {
         if (!ENVIRONMENT_SETTINGS.isEmpty()) {
             System.out.println("== service settings from the environment (scenario settings still win): " + ENVIRONMENT_SETTINGS);
         }
+        // An interrupted bench skips its try-with-resources; the service it started must not outlive it.
+        Runtime.getRuntime().addShutdownHook(new Thread(
+                () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy), "stop-bench-services"));
         Vertx vertx = Vertx.vertx();
         try (DeliveryDatabases databases = DeliveryDatabases.on(args[1])) {
             switch (args[0]) {
@@ -141,8 +145,11 @@ public final class DeliveryBench {
              DeliveryApi api = DeliveryApi.connect(vertx, service, PUBLISH_CLIENTS);
              DeliveryRssSampler rss = new DeliveryRssSampler(vertx, service)) {
             List<String> ids = new ArrayList<>();
+            List<String> paths = new ArrayList<>();
             for (int i = 0; i < subscriptions; i++) {
-                ids.add(api.subscribe(receiver.url(0, "/throughput/" + subscriptions + "/" + i)));
+                String path = "/throughput/" + subscriptions + "/" + i;
+                paths.add(path);
+                ids.add(api.subscribe(receiver.url(0, path)));
             }
             long expected;
             if (backlog == Backlog.FANNED_OUT) {
@@ -166,10 +173,11 @@ public final class DeliveryBench {
             System.out.printf("  per second  %s%n", drain.perSecondCounts().stream().map(String::valueOf)
                     .collect(Collectors.joining(" ")));
             if (subscriptions > 1) {
-                Map<String, Long> byPath = receiver.requestsByPath();
-                System.out.printf("  spread      per subscription since start: min %d, max %d deliveries%n",
-                        byPath.values().stream().mapToLong(Long::longValue).min().orElse(0),
-                        byPath.values().stream().mapToLong(Long::longValue).max().orElse(0));
+                // Over every subscription, those that received nothing included: starvation shows as a 0 minimum.
+                LongSummaryStatistics spread = paths.stream().mapToLong(receiver::requests).summaryStatistics();
+                System.out.printf("  spread      deliveries per subscription since the run began: min %d, max %d;"
+                                + " %d of %d subscriptions received none%n", spread.getMin(), spread.getMax(),
+                        paths.stream().filter(p -> receiver.requests(p) == 0).count(), paths.size());
             }
             System.out.printf("  service RSS peak %d MiB%n", rss.peakMiB());
             return new Throughput(label + ", cap " + cap.replace(" (default)", "") + ", "
@@ -275,19 +283,16 @@ public final class DeliveryBench {
                 perSecond.add(count - secondStartCount);
                 secondStartCount = count;
             }
-            if (expected - count <= 0) {
-                ranDry = true;
-                lastBusyCount = count;
-                lastBusyAt = System.nanoTime();
-                break;
-            }
             lastBusyCount = count;
             lastBusyAt = System.nanoTime();
+            if (expected - count <= 0) {
+                ranDry = true;
+                break;
+            }
         }
         return new Drain(expected - startCount, expected - receiver.requests(), ranDry, lastBusyCount - startCount,
                 (lastBusyAt - start) / 1e9, perSecond);
     }
-
 
     // ---- latency ----------------------------------------------------------------------------------------
 

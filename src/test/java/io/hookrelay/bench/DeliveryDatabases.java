@@ -21,6 +21,14 @@ final class DeliveryDatabases implements AutoCloseable {
 
     private DeliveryDatabases(DatabaseUrl invocation) {
         this.invocation = invocation;
+        // An interrupted bench (Ctrl-C, a timeout) skips its finally blocks; the hook still drops its databases.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                close();
+            } catch (SQLException e) {
+                System.err.println("could not drop the bench databases " + created + ": " + e.getMessage());
+            }
+        }, "drop-bench-databases"));
     }
 
     static DeliveryDatabases on(String databaseArgument) {
@@ -29,7 +37,7 @@ final class DeliveryDatabases implements AutoCloseable {
     }
 
     /** A new empty database's URL for the service, or null for the service's own embedded database. */
-    String fresh(String label) throws SQLException {
+    synchronized String fresh(String label) throws SQLException {
         if (invocation == null) {
             return null;
         }
@@ -40,7 +48,7 @@ final class DeliveryDatabases implements AutoCloseable {
         return invocation.withDatabase(name).toUrl();
     }
 
-    void drop(String url) throws SQLException {
+    synchronized void drop(String url) throws SQLException {
         if (url == null) {
             return;
         }
@@ -50,7 +58,7 @@ final class DeliveryDatabases implements AutoCloseable {
     }
 
     @Override
-    public void close() throws SQLException {
+    public synchronized void close() throws SQLException {
         for (String name : List.copyOf(created)) {
             execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         }

@@ -90,13 +90,6 @@ final class DeliveryReceiver implements AutoCloseable {
         return count == null ? 0 : count.sum();
     }
 
-    /** Per-path request counts, for spotting an unfair spread over subscriptions. */
-    Map<String, Long> requestsByPath() {
-        Map<String, Long> copy = new java.util.TreeMap<>();
-        requestsByPath.forEach((path, count) -> copy.put(path, count.sum()));
-        return copy;
-    }
-
     Sample sample() {
         return sample.get();
     }
