@@ -40,7 +40,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 Path pgData = dataDir.resolve("postgres").toAbsolutePath();
                 Files.createDirectories(pgData);
                 // The library's defaults trade durability for test speed; data kept for real must survive a crash.
-                builder.setDataDirectory(pgData).setCleanDataDirectory(false)
+                // Application.close() stops the server after Vert.x has drained; the library's own JVM hook
+                // would stop it concurrently, under connections still recording outcomes.
+                builder.setDataDirectory(pgData).setCleanDataDirectory(false).setRegisterShutdownHook(false)
                         .setServerConfig("fsync", "on")
                         .setServerConfig("synchronous_commit", "on")
                         .setServerConfig("full_page_writes", "on");
