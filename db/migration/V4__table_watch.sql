@@ -5,9 +5,6 @@
 -- SECURITY DEFINER: it runs as Hookrelay's role, so applications writing a watched table need no rights on
 -- events; EXECUTE is revoked from PUBLIC so no other role can attach it to a table of its own and forge
 -- events. search_path is pinned (pg_catalog implicitly first, pg_temp last).
---
--- SourceRoutes creates the same function on the first install when it is missing (io.hookrelay.source.
--- TableWatchSql holds the identical text), so this migration and that fallback must stay the same.
 CREATE OR REPLACE FUNCTION hookrelay_table_change() RETURNS trigger
     LANGUAGE plpgsql
     SECURITY DEFINER

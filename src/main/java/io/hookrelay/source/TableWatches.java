@@ -37,9 +37,6 @@ final class TableWatches {
             FROM pg_class e JOIN pg_namespace own ON own.oid = e.relnamespace
             WHERE e.oid = to_regclass('events')
             """;
-    private static final String FUNCTION_EXISTS = "SELECT to_regprocedure($1) IS NOT NULL";
-    // Two first installs racing to create the function would collide on pg_proc; the second waits here instead.
-    private static final String SERIALISE_FUNCTION_CREATION = "SELECT pg_advisory_xact_lock(hashtext('hookrelay.table_watch_function'))";
     // By name, not by the stored table: a renamed table keeps its trigger. Partition clones have a parent.
     private static final String FIND_TRIGGER = """
             SELECT n.nspname, c.relname
@@ -65,8 +62,8 @@ final class TableWatches {
                             if (!row.getBoolean("table_exists")) {
                                 throw unknownTable(watch.table());
                             }
-                            return ensureFunction(tx, ownSchema)
-                                    .compose(ignored -> repository.insertTable(tx, watch))
+                            // The trigger function itself comes from migration V4__table_watch.sql.
+                            return repository.insertTable(tx, watch)
                                     .compose(inserted -> {
                                         Source source = inserted.orElseThrow(() -> ApiException.conflict("table-already-watched",
                                                 "this tenant already watches " + watch.table().qualified()
@@ -94,25 +91,6 @@ final class TableWatches {
 
     private static Future<Void> limitLockWaits(SqlConnection tx) {
         return tx.preparedQuery(SET_LOCK_TIMEOUT).execute(Tuple.of(LOCK_TIMEOUT.toMillis() + "ms")).mapEmpty();
-    }
-
-    /**
-     * The function may come from a migration or from an earlier install; the first install creates it.
-     * Checking again under the lock lets a racing second install find the first one's function.
-     */
-    private static Future<Void> ensureFunction(SqlConnection tx, String ownSchema) {
-        Tuple signature = Tuple.of(TableWatchSql.functionSignature(ownSchema));
-        return functionExists(tx, signature).compose(exists -> exists ? Future.<Void>succeededFuture()
-                : tx.query(SERIALISE_FUNCTION_CREATION).execute()
-                        .compose(ignored -> functionExists(tx, signature))
-                        .compose(existsNow -> existsNow ? Future.<Void>succeededFuture()
-                                : tx.query(TableWatchSql.createFunction(ownSchema)).execute()
-                                        .compose(ignored -> tx.query(TableWatchSql.revokeFunction(ownSchema)).execute())
-                                        .<Void>mapEmpty()));
-    }
-
-    private static Future<Boolean> functionExists(SqlConnection tx, Tuple signature) {
-        return tx.preparedQuery(FUNCTION_EXISTS).execute(signature).map(rows -> rows.iterator().next().getBoolean(0));
     }
 
     private static void refuseOwnTable(TableName table, String ownSchema) {
