@@ -13,45 +13,62 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Claims due deliveries in one statement: lock a batch with SKIP LOCKED, keep at most the free slots of
- * each subscription, and push their next_attempt_at out by the lease. If this instance dies, the lease
+ * Claims due deliveries in one statement: lock a batch with SKIP LOCKED, at most the free slots of each
+ * subscription and oldest due first within it, and push their next_attempt_at out by the lease. If this instance dies, the lease
  * runs out and the deliveries are due again for any instance.
  */
 final class DeliveryClaims {
 
-    // Ordered subscriptions send only their oldest pending delivery (by event order), one at a time.
+    /*
+     * Subscription by subscription, so that no subscription's backlog is scanned to reach another's: a
+     * skip scan lists the subscriptions with pending deliveries (one index probe each), and each open one
+     * gives at most its free slots from its own slice of deliveries_due_by_subscription. An ordered
+     * subscription gives only its oldest pending event, and only once that one is due: while it is in flight
+     * its lease keeps it not due, so ordered subscriptions send one at a time without extra bookkeeping.
+     */
     private static final String CLAIM = """
-            WITH candidates AS (
-                -- deliveries alone, so the LIMIT is served from the deliveries_due index order
-                SELECT id, subscription_id, event_id, next_attempt_at FROM deliveries
-                WHERE status = 'pending' AND next_attempt_at <= now()
-                  AND NOT (subscription_id = ANY ($3::uuid[]))
-                ORDER BY next_attempt_at
-                LIMIT $2 * 4
-                FOR UPDATE SKIP LOCKED),
-            capped AS (
-                SELECT c.id, c.subscription_id, c.next_attempt_at,
-                       CASE WHEN s.ordered THEN 1 ELSE coalesce(s.max_in_flight, $4) END AS cap
-                FROM candidates c JOIN subscriptions s ON s.id = c.subscription_id
-                WHERE NOT s.ordered OR NOT EXISTS (
-                      SELECT 1 FROM deliveries o JOIN events oe ON oe.id = o.event_id, events me
-                      WHERE me.id = c.event_id AND o.subscription_id = c.subscription_id
-                        AND o.status = 'pending' AND oe.seq < me.seq)),
-            busy AS (
-                SELECT * FROM unnest($5::uuid[], $6::int[]) AS b (subscription_id, in_flight)),
-            ranked AS (
-                SELECT c.id, c.next_attempt_at, c.cap,
-                       row_number() OVER (PARTITION BY c.subscription_id ORDER BY c.next_attempt_at) AS rank,
-                       c.cap - coalesce(b.in_flight, 0) AS free
-                FROM capped c LEFT JOIN busy b ON b.subscription_id = c.subscription_id),
+            WITH RECURSIVE queues AS (
+                (SELECT subscription_id FROM deliveries WHERE status = 'pending' ORDER BY subscription_id LIMIT 1)
+                UNION ALL
+                SELECT (SELECT d.subscription_id FROM deliveries d
+                        WHERE d.status = 'pending' AND d.subscription_id > q.subscription_id
+                        ORDER BY d.subscription_id LIMIT 1)
+                FROM queues q WHERE q.subscription_id IS NOT NULL),
+            slots AS (
+                SELECT s.id, s.ordered, c.cap, least($2, c.cap - coalesce(b.in_flight, 0)) AS free
+                FROM queues q
+                JOIN subscriptions s ON s.id = q.subscription_id
+                CROSS JOIN LATERAL (SELECT CASE WHEN s.ordered THEN 1 ELSE coalesce(s.max_in_flight, $4) END AS cap) c
+                LEFT JOIN unnest($5::uuid[], $6::int[]) AS b (subscription_id, in_flight) ON b.subscription_id = s.id
+                WHERE s.status = 'active' AND NOT (s.id = ANY ($3::uuid[]))),
+            candidates AS (
+                SELECT d.id, d.next_attempt_at, sl.cap
+                FROM slots sl CROSS JOIN LATERAL (
+                    SELECT id, next_attempt_at FROM deliveries
+                    WHERE subscription_id = sl.id AND status = 'pending' AND next_attempt_at <= now()
+                    ORDER BY next_attempt_at LIMIT sl.free
+                    FOR UPDATE SKIP LOCKED) d
+                WHERE NOT sl.ordered AND sl.free > 0
+                UNION ALL
+                SELECT d.id, d.next_attempt_at, sl.cap
+                FROM slots sl
+                CROSS JOIN LATERAL (
+                    SELECT id FROM deliveries
+                    WHERE subscription_id = sl.id AND status = 'pending'
+                    ORDER BY event_seq LIMIT 1) head
+                CROSS JOIN LATERAL (
+                    SELECT id, next_attempt_at FROM deliveries
+                    WHERE id = head.id AND status = 'pending' AND next_attempt_at <= now()
+                    FOR UPDATE SKIP LOCKED) d
+                WHERE sl.ordered AND sl.free > 0),
             due AS (
-                SELECT id, cap FROM ranked WHERE rank <= free ORDER BY next_attempt_at LIMIT $2)
+                SELECT id, cap FROM candidates ORDER BY next_attempt_at LIMIT $2)
             UPDATE deliveries d SET
                 next_attempt_at = now() + make_interval(secs => $7::float8),
                 leased_by = $1,
                 attempts = d.attempts + 1
             FROM due, events e, subscriptions s
-            WHERE d.id = due.id AND e.id = d.event_id AND s.id = d.subscription_id AND s.status = 'active'
+            WHERE d.id = due.id AND e.id = d.event_id AND s.id = d.subscription_id AND d.status = 'pending'
             RETURNING d.id, d.tenant_id, d.subscription_id, d.attempts, d.cycle_started_at, due.cap,
                       e.id AS event_id, e.type, e.data::text AS data, e.created_at AS event_created_at,
                       s.url, s.headers, s.secret_enc, s.previous_secret_enc, s.previous_secret_expires_at,

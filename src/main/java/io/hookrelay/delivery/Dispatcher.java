@@ -17,13 +17,13 @@ final class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
     private static final String FAN_OUT = """
             WITH batch AS (
-                SELECT id, tenant_id, type, subscription_ids FROM events
+                SELECT id, seq, tenant_id, type, subscription_ids FROM events
                 WHERE dispatched_at IS NULL
                 ORDER BY seq LIMIT $1
                 FOR UPDATE SKIP LOCKED),
             fanned AS (
-                INSERT INTO deliveries (tenant_id, event_id, subscription_id)
-                SELECT b.tenant_id, b.id, s.id
+                INSERT INTO deliveries (tenant_id, event_id, event_seq, subscription_id)
+                SELECT b.tenant_id, b.id, b.seq, s.id
                 FROM batch b JOIN subscriptions s ON s.tenant_id = b.tenant_id AND s.status = 'active'
                 WHERE (b.subscription_ids IS NULL OR s.id = ANY (b.subscription_ids))
                   AND hookrelay_type_matches(s.event_types, b.type)

@@ -97,13 +97,13 @@ final class SubscriptionRepository {
             WITH sub AS (
                 SELECT id, tenant_id, event_types FROM subscriptions WHERE id = $1 AND tenant_id = $2),
             missed AS (
-                SELECT e.id FROM events e, sub
+                SELECT e.id, e.seq FROM events e, sub
                 WHERE e.tenant_id = sub.tenant_id AND e.created_at >= $3 AND e.dispatched_at IS NOT NULL
                   AND (e.subscription_ids IS NULL OR sub.id = ANY (e.subscription_ids))
                   AND hookrelay_type_matches(sub.event_types, e.type)),
             queued AS (
-                INSERT INTO deliveries (tenant_id, event_id, subscription_id)
-                SELECT $2, id, $1 FROM missed
+                INSERT INTO deliveries (tenant_id, event_id, event_seq, subscription_id)
+                SELECT $2, id, seq, $1 FROM missed
                 ON CONFLICT (event_id, subscription_id) DO UPDATE SET
                     status = 'pending', next_attempt_at = now(), attempts = 0, cycle_started_at = now(),
                     completed_at = NULL

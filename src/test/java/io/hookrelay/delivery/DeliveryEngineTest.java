@@ -267,6 +267,39 @@ class DeliveryEngineTest {
     }
 
     @Test
+    @DisplayName("one subscription's backlog does not hold back another subscription's newer deliveries")
+    void backlogDoesNotStarveOthers() throws Exception {
+        Tenants tenant = Tenants.create(app, "backlog");
+        int backlog = 4000;
+        // A fast receiver: the busy subscription frees its slots as fast as they are claimed, so it is rarely
+        // full when a claim runs; a claim that took candidates oldest-first would give it every slot.
+        try (Receiver busy = Receiver.start(vertx, Receiver.status(200));
+             Receiver quiet = Receiver.start(vertx, Receiver.status(200))) {
+            String busyId = subscribe(tenant, busy.url(), new JsonObject().put("event_types", new JsonArray().add("bulk.*")))
+                    .getString("id");
+            subscribe(tenant, quiet.url(), new JsonObject().put("event_types", new JsonArray().add("quiet.*")));
+            // The backlog is queued at once, as recovery after an outage queues it.
+            assertEquals(200, tenant.api().post("/v1/subscriptions/" + busyId + "/disable", null).status());
+            Instant since = Instant.now().minusSeconds(1);
+            TestDatabase.get("deliveries").execute("INSERT INTO events (tenant_id, type, data) SELECT '" + tenant.tenantId()
+                    + "', 'bulk.item', to_jsonb(n) FROM generate_series(1, " + backlog + ") AS n");
+            Receiver.await("the backlog's events dispatched", PATIENCE, () -> TestDatabase.get("deliveries")
+                    .count("SELECT count(*) FROM events WHERE tenant_id = '" + tenant.tenantId() + "' AND dispatched_at IS NULL") == 0);
+            assertEquals(200, tenant.api().post("/v1/subscriptions/" + busyId + "/enable", null).status());
+            Api.Response recovered = tenant.api().post("/v1/subscriptions/" + busyId + "/recover",
+                    new JsonObject().put("since", since.toString()));
+            assertEquals(backlog, recovered.json().getInteger("queued"), recovered::toString);
+
+            publish(tenant, "quiet.ping", 1);
+            Receiver.await("the quiet subscription's delivery", PATIENCE, () -> quiet.received().size() == 1);
+            int busyDone = busy.received().size();
+            assertTrue(busyDone < backlog / 4, "the quiet delivery went out after " + busyDone + " of the " + backlog
+                    + " older backlog deliveries; it should not wait for the backlog");
+            assertTrue(tenant.api().delete("/v1/subscriptions/" + busyId).status() < 300, "the backlog is dropped");
+        }
+    }
+
+    @Test
     @DisplayName("a subscription may also sign with Ed25519, verifiable with the public key it shows")
     void ed25519Signatures() throws Exception {
         Tenants tenant = Tenants.create(app, "ed25519");
