@@ -99,7 +99,7 @@ public final class Application implements AutoCloseable {
 
             int port = deployHttp(vertx, services, config);
             if (config.delivery().enabled()) {
-                vertx.deployVerticle(new DeliveryVerticle(config, pool, Database.connectOptions(url), secretBox,
+                vertx.deployVerticle(new DeliveryVerticle(config, Database.connectOptions(url), secretBox,
                         services.targets())).await(30, TimeUnit.SECONDS);
             }
             if (config.pollerEnabled()) {

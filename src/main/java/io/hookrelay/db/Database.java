@@ -33,6 +33,22 @@ public final class Database {
         return options;
     }
 
+    /**
+     * The delivery engine's own few connections, apart from the API's so neither can starve the other.
+     * They commit without waiting for the WAL flush: what the engine writes (fan-out, leases, outcomes) is
+     * derived from events that were committed durably, and if PostgreSQL itself crashes, losing its last
+     * fraction of a second of those writes only means some deliveries are sent again, with the same
+     * webhook-id, which at-least-once delivery allows.
+     */
+    public static Pool enginePool(Vertx vertx, PgConnectOptions options, int size) {
+        return PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(size).setName("hookrelay-engine").setShared(false)
+                        .setConnectionTimeout(10).setIdleTimeout(300))
+                .connectingTo(new PgConnectOptions(options).addProperty("synchronous_commit", "off"))
+                .using(vertx)
+                .build();
+    }
+
     public static Pool pool(Vertx vertx, DatabaseUrl url, int size) {
         return PgBuilder.pool()
                 .with(new PoolOptions().setMaxSize(size).setName("hookrelay").setShared(false)

@@ -14,7 +14,7 @@ import java.util.UUID;
 
 /**
  * Claims due deliveries in one statement: lock a batch with SKIP LOCKED, at most the free slots of each
- * subscription and oldest due first within it, and push their next_attempt_at out by the lease. If this instance dies, the lease
+ * subscription and oldest due first within it, and lease them to this instance. If this instance dies, the lease
  * runs out and the deliveries are due again for any instance.
  */
 final class DeliveryClaims {
@@ -22,9 +22,10 @@ final class DeliveryClaims {
     /*
      * Subscription by subscription, so that no subscription's backlog is scanned to reach another's: a
      * skip scan lists the subscriptions with pending deliveries (one index probe each), and each open one
-     * gives at most its free slots from its own slice of deliveries_due_by_subscription. An ordered
-     * subscription gives only its oldest pending event, and only once that one is due: while it is in flight
-     * its lease keeps it not due, so ordered subscriptions send one at a time without extra bookkeeping.
+     * gives at most its free slots from its own slice of deliveries_due_by_subscription (deliveries in
+     * flight elsewhere are skipped there, at most a cap's worth). An ordered subscription gives only its
+     * oldest pending event, and only once that one is due and not leased: one at a time, in event order.
+     * The claim sets only columns no index covers, so PostgreSQL can update the rows in place.
      */
     private static final String CLAIM = """
             WITH RECURSIVE queues AS (
@@ -46,7 +47,8 @@ final class DeliveryClaims {
                 FROM slots sl CROSS JOIN LATERAL (
                     SELECT id, next_attempt_at FROM deliveries
                     WHERE subscription_id = sl.id AND status = 'pending' AND next_attempt_at <= now()
-                    ORDER BY next_attempt_at LIMIT sl.free
+                      AND (leased_until IS NULL OR leased_until <= now())
+                    ORDER BY next_attempt_at LIMIT greatest(sl.free, 0)
                     FOR UPDATE SKIP LOCKED) d
                 WHERE NOT sl.ordered AND sl.free > 0
                 UNION ALL
@@ -59,12 +61,13 @@ final class DeliveryClaims {
                 CROSS JOIN LATERAL (
                     SELECT id, next_attempt_at FROM deliveries
                     WHERE id = head.id AND status = 'pending' AND next_attempt_at <= now()
+                      AND (leased_until IS NULL OR leased_until <= now())
                     FOR UPDATE SKIP LOCKED) d
                 WHERE sl.ordered AND sl.free > 0),
             due AS (
                 SELECT id, cap FROM candidates ORDER BY next_attempt_at LIMIT $2)
             UPDATE deliveries d SET
-                next_attempt_at = now() + make_interval(secs => $7::float8),
+                leased_until = now() + make_interval(secs => $7::float8),
                 leased_by = $1,
                 attempts = d.attempts + 1
             FROM due, events e, subscriptions s

@@ -39,6 +39,7 @@ final class DeliveryOutcomes {
                 status = CASE WHEN r.status = 'pending' AND s.status = 'disabled' THEN 'parked' ELSE r.status END,
                 next_attempt_at = coalesce(r.next_at, d.next_attempt_at),
                 leased_by = NULL,
+                leased_until = NULL,
                 last_status_code = r.code,
                 last_error = r.error,
                 last_attempt_at = r.at,

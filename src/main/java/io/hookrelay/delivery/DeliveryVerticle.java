@@ -2,6 +2,7 @@ package io.hookrelay.delivery;
 
 import io.hookrelay.config.Config;
 import io.hookrelay.crypto.SecretBox;
+import io.hookrelay.db.Database;
 import io.hookrelay.net.TargetUrlPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,9 +21,11 @@ public final class DeliveryVerticle extends VerticleBase {
     public static final String USER_AGENT = "Hookrelay/" + version() + " (+https://hookrelay.dev)";
     private static final int DISPATCH_BATCH = 500;
 
+    // The dispatcher, the claims and the outcome writer each keep at most one statement running.
+    private static final int ENGINE_CONNECTIONS = 4;
+
     private final Config config;
-    private final Pool pool;
-    private final PgConnectOptions listenOptions;
+    private final PgConnectOptions connectOptions;
     private final SecretBox secretBox;
     private final TargetUrlPolicy targets;
     private final String owner = "hookrelay-" + UUID.randomUUID();
@@ -30,13 +33,13 @@ public final class DeliveryVerticle extends VerticleBase {
     private DeliverySender sender;
     private DeliveryOutcomes outcomes;
     private WebhookHttpClient http;
+    private Pool pool;
     private long timer;
 
-    public DeliveryVerticle(Config config, Pool pool, PgConnectOptions listenOptions, SecretBox secretBox,
+    public DeliveryVerticle(Config config, PgConnectOptions connectOptions, SecretBox secretBox,
                             TargetUrlPolicy targets) {
         this.config = config;
-        this.pool = pool;
-        this.listenOptions = listenOptions;
+        this.connectOptions = connectOptions;
         this.secretBox = secretBox;
         this.targets = targets;
     }
@@ -44,6 +47,7 @@ public final class DeliveryVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Config.Delivery settings = config.delivery();
+        pool = Database.enginePool(vertx, connectOptions, ENGINE_CONNECTIONS);
         RetryPolicy retry = new RetryPolicy(settings.retryInitial(), settings.retryMax(), settings.retryMaxAttempts(),
                 settings.retryMaxAge());
         http = new WebhookHttpClient(vertx, targets, settings.connectTimeout(), settings.timeout(), 4096, USER_AGENT);
@@ -52,7 +56,7 @@ public final class DeliveryVerticle extends VerticleBase {
         sender = new DeliverySender(new DeliveryClaims(pool, owner, settings.maxInFlightPerSubscription(), settings.lease()),
                 new WebhookRequests(secretBox), http, outcomes, retry, settings.maxInFlight());
         Dispatcher dispatcher = new Dispatcher(pool, DISPATCH_BATCH, sender::wake);
-        wakeups = new EventWakeups(vertx, listenOptions, dispatcher::wake);
+        wakeups = new EventWakeups(vertx, connectOptions, dispatcher::wake);
         timer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> {
             dispatcher.wake();
             sender.wake();
@@ -80,6 +84,7 @@ public final class DeliveryVerticle extends VerticleBase {
         return drained.future().eventually(() -> wakeups.stop()).onComplete(v -> {
             vertx.cancelTimer(check);
             http.close();
+            pool.close();
         });
     }
 
