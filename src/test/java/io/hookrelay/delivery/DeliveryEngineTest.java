@@ -162,7 +162,10 @@ class DeliveryEngineTest {
             assertEquals("subscription.disabled", notice.getString("type"));
             assertEquals(sub.getString("id"), notice.getJsonObject("data").getString("subscription_id"));
 
-            publish(tenant, "thing.happened", 2);
+            String missed = publish(tenant, "thing.happened", 2).getString("id");
+            // Dispatched while disabled, the event gets no delivery: only recover below sends it.
+            Receiver.await("the event published while disabled is dispatched", PATIENCE, () -> TestDatabase.get("deliveries")
+                    .count("SELECT count(*) FROM events WHERE id = '" + missed + "' AND dispatched_at IS NOT NULL") == 1);
             receiver.behave(Receiver.status(200));
             assertEquals(200, tenant.api().post(path + "/enable", null).status());
             Receiver.await("the parked delivery is resumed", PATIENCE, () -> deliveries(sub.getString("id"), "succeeded") == 1);
