@@ -1,6 +1,6 @@
 package io.hookrelay.dashboard;
 
-import io.hookrelay.support.TestDatabase;
+import java.util.function.Consumer;
 
 /**
  * Fills a database with a realistic delivery history in SQL alone: tenants, subscriptions, events,
@@ -16,8 +16,8 @@ final class DashboardVolume {
     }
 
     /** {@code events} events, two deliveries each, three attempts for every two deliveries. */
-    static void fill(TestDatabase database, int events) {
-        database.execute("""
+    static void fill(Consumer<String> execute, int events) {
+        execute.accept("""
                 CREATE OR REPLACE FUNCTION pg_temp.v7_at(t timestamptz) RETURNS uuid AS $$
                     SELECT encode(overlay(uuid_send(gen_random_uuid())
                         PLACING substring(int8send(floor(extract(epoch FROM t) * 1000)::bigint) FROM 3) FROM 1 FOR 6), 'hex')::uuid

@@ -49,7 +49,7 @@ class QueryPlanTest {
         database = TestDatabase.get("dashboard-plans");
         Migrations.migrate(database.url());
         long started = System.nanoTime();
-        DashboardVolume.fill(database, EVENTS);
+        DashboardVolume.fill(database::execute, EVENTS);
         System.out.printf("[plans] filled %d deliveries and %d attempts in %d ms%n",
                 database.count("SELECT count(*) FROM deliveries"), database.count("SELECT count(*) FROM delivery_attempts"),
                 (System.nanoTime() - started) / 1_000_000);
