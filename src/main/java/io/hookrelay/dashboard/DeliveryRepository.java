@@ -33,7 +33,7 @@ final class DeliveryRepository {
     // attempt history stays; the event id (the webhook-id) does not change.
     private static final String QUEUE_AGAIN = """
             status = 'pending', next_attempt_at = now(), attempts = 0, cycle_started_at = now(), completed_at = NULL,
-            leased_by = NULL""";
+            leased_by = NULL, leased_until = NULL""";
     private static final String RETRY_ONE = """
             WITH target AS (
                 SELECT d.id, d.status, s.status AS subscription_status

@@ -33,10 +33,10 @@ class AttemptRetentionTest {
         DashboardService.database().execute("""
                 WITH e AS (
                     INSERT INTO events (tenant_id, type, data, dispatched_at)
-                    SELECT '%1$s', 'retention.test', '{}', now() FROM generate_series(1, 50) RETURNING id),
+                    SELECT '%1$s', 'retention.test', '{}', now() FROM generate_series(1, 50) RETURNING id, seq),
                 d AS (
-                    INSERT INTO deliveries (tenant_id, event_id, subscription_id, status)
-                    SELECT '%1$s', id, '%2$s', 'succeeded' FROM e RETURNING id),
+                    INSERT INTO deliveries (tenant_id, event_id, event_seq, subscription_id, status)
+                    SELECT '%1$s', id, seq, '%2$s', 'succeeded' FROM e RETURNING id),
                 numbered AS (SELECT id, row_number() OVER () AS n FROM d)
                 INSERT INTO delivery_attempts (delivery_id, tenant_id, subscription_id, attempt, attempted_at, duration_ms, status_code)
                 SELECT (SELECT id FROM numbered WHERE n = 1 + g %% 50), '%1$s', '%2$s', 1,

@@ -37,9 +37,9 @@ final class DashboardVolume {
                 INSERT INTO events (id, tenant_id, type, data, created_at, dispatched_at)
                 SELECT pg_temp.v7_at(e.at), t.id, 'order.created', '{"n":1}', e.at, e.at
                 FROM volume_events e JOIN volume_tenants t ON t.t = e.g %% %1$d;
-                INSERT INTO deliveries (id, tenant_id, event_id, subscription_id, status, attempts, created_at,
+                INSERT INTO deliveries (id, tenant_id, event_id, event_seq, subscription_id, status, attempts, created_at,
                                         last_attempt_at, completed_at, next_attempt_at, cycle_started_at)
-                SELECT pg_temp.v7_at(ev.created_at), ev.tenant_id, ev.id, s.id,
+                SELECT pg_temp.v7_at(ev.created_at), ev.tenant_id, ev.id, ev.seq, s.id,
                        CASE WHEN r < 0.95 THEN 'succeeded' WHEN r < 0.98 THEN 'failed' WHEN r < 0.995 THEN 'pending'
                             ELSE 'parked' END,
                        1, ev.created_at, ev.created_at, ev.created_at, ev.created_at + interval '1 minute', ev.created_at

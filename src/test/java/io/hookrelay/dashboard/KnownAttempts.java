@@ -20,11 +20,11 @@ final class KnownAttempts {
         database.execute("""
                 WITH e AS (
                     INSERT INTO events (tenant_id, type, data, dispatched_at)
-                    VALUES ('%1$s', 'stats.known', '{}', now()) RETURNING id),
+                    VALUES ('%1$s', 'stats.known', '{}', now()) RETURNING id, seq),
                 d AS (
-                    INSERT INTO deliveries (tenant_id, event_id, subscription_id, status, attempts, completed_at,
+                    INSERT INTO deliveries (tenant_id, event_id, event_seq, subscription_id, status, attempts, completed_at,
                                             last_status_code, last_attempt_at)
-                    SELECT '%1$s', e.id, '%2$s', '%3$s', 1, now(), %5$s, '%4$s' FROM e RETURNING id)
+                    SELECT '%1$s', e.id, e.seq, '%2$s', '%3$s', 1, now(), %5$s, '%4$s' FROM e RETURNING id)
                 INSERT INTO delivery_attempts (delivery_id, tenant_id, subscription_id, attempt, attempted_at, duration_ms,
                                                status_code, error)
                 SELECT d.id, '%1$s', '%2$s', 1, '%4$s', %6$d, %5$s, %7$s FROM d
@@ -37,9 +37,9 @@ final class KnownAttempts {
         database.execute("""
                 WITH e AS (
                     INSERT INTO events (tenant_id, type, data, dispatched_at)
-                    VALUES ('%1$s', 'stats.backlog', '{}', now()) RETURNING id)
-                INSERT INTO deliveries (tenant_id, event_id, subscription_id, status, next_attempt_at)
-                SELECT '%1$s', e.id, '%2$s', '%3$s', now() + interval '1 day' FROM e
+                    VALUES ('%1$s', 'stats.backlog', '{}', now()) RETURNING id, seq)
+                INSERT INTO deliveries (tenant_id, event_id, event_seq, subscription_id, status, next_attempt_at)
+                SELECT '%1$s', e.id, e.seq, '%2$s', '%3$s', now() + interval '1 day' FROM e
                 """.formatted(tenantId, subscriptionId, status));
     }
 
