@@ -19,6 +19,7 @@ import io.hookrelay.net.TargetUrlPolicy;
 import io.hookrelay.ops.Metrics;
 import io.hookrelay.source.poll.PollerSettings;
 import io.hookrelay.source.poll.ResourcePoller;
+import io.hookrelay.stream.EventFeed;
 import io.hookrelay.tenant.ApiKeyCache;
 import io.hookrelay.tenant.ApiKeyRepository;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -92,10 +93,13 @@ public final class Application implements AutoCloseable {
 
             Buffer contractYaml = Buffer.buffer(readResource(CONTRACT));
             OpenAPIContract contract = Contract.load(vertx, contractYaml).await(30, TimeUnit.SECONDS);
+            // Deployed before the HTTP verticles, which attach their stream clients to it.
+            EventFeed eventFeed = new EventFeed(pool, Database.connectOptions(url));
+            vertx.deployVerticle(eventFeed).await(30, TimeUnit.SECONDS);
             Idempotency idempotency = new Idempotency(pool, config.idempotencyTtl(), secretBox);
             Services services = new Services(config, pool, secretBox, admin.value(),
                     new TargetUrlPolicy(config.allowPrivateTargets()), registry, contract, contractYaml, idempotency,
-                    new ApiKeyCache(new ApiKeyRepository(pool)), new EventSchemas(vertx));
+                    new ApiKeyCache(new ApiKeyRepository(pool)), new EventSchemas(vertx), eventFeed);
 
             int port = deployHttp(vertx, services, config);
             if (config.delivery().enabled()) {
@@ -164,6 +168,14 @@ public final class Application implements AutoCloseable {
     /** Stops taking requests, lets work in progress finish within the shutdown timeout, then stops the database. */
     @Override
     public void close() {
+        try {
+            // Verticles first, while the database pool is still open: in-flight work (a long poll's last
+            // read, a delivery's outcome) completes instead of failing on a closed pool.
+            Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
+                    .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warning("verticles did not stop within " + config.shutdownTimeout() + ": " + e.getMessage());
+        }
         try {
             vertx.close().await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {

@@ -13,12 +13,14 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * Loads {@code openapi/hookrelay.yaml} for request validation. Vert.x's contract model refuses response
- * media types it does not know, such as {@code application/problem+json}; responses are not validated,
- * so the copy handed to Vert.x lists problems as plain JSON while clients get the file unchanged.
+ * media types it does not know, such as {@code application/problem+json} and {@code text/event-stream};
+ * responses are not validated, so the copy handed to Vert.x lists problems as plain JSON and event
+ * streams as plain text while clients get the file unchanged.
  */
 public final class Contract {
 
     private static final String PROBLEM = "application/problem+json";
+    private static final String EVENT_STREAM = "text/event-stream";
 
     private Contract() {
     }
@@ -34,6 +36,9 @@ public final class Contract {
         if (node instanceof JsonObject object) {
             if (object.containsKey(PROBLEM)) {
                 object.put("application/json", object.remove(PROBLEM));
+            }
+            if (object.containsKey(EVENT_STREAM)) {
+                object.put("text/plain", object.remove(EVENT_STREAM));
             }
             object.forEach(entry -> rewriteProblemMediaTypes(entry.getValue()));
         } else if (node instanceof JsonArray array) {

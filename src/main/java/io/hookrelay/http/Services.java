@@ -3,6 +3,7 @@ package io.hookrelay.http;
 import io.hookrelay.config.Config;
 import io.hookrelay.crypto.SecretBox;
 import io.hookrelay.event.EventSchemas;
+import io.hookrelay.stream.EventFeed;
 import io.hookrelay.tenant.ApiKeyCache;
 import io.hookrelay.net.TargetUrlPolicy;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -22,5 +23,6 @@ public record Services(
         Buffer contractYaml,
         Idempotency idempotency,
         ApiKeyCache apiKeys,
-        EventSchemas eventSchemas) {
+        EventSchemas eventSchemas,
+        EventFeed eventFeed) {
 }

@@ -23,6 +23,14 @@ public final class Api {
         this.token = token;
     }
 
+    public String token() {
+        return token;
+    }
+
+    public int port() {
+        return Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
+    }
+
     public Api as(String otherToken) {
         return new Api(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherToken);
     }
