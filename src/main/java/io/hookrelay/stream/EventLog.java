@@ -11,7 +11,7 @@ import java.util.UUID;
 
 /**
  * Reads the events table in feed order, handing out only final events: those whose writing transaction
- * is below the horizon of the reading snapshot (see migration V7). Each read also answers the horizon,
+ * is below the horizon of the reading snapshot (see migration V7 and {@link #HORIZON_CTE}). Each read also answers the horizon,
  * so a reader that has seen everything can move its position up to it.
  */
 final class EventLog {
@@ -26,22 +26,40 @@ final class EventLog {
         }
     }
 
-    private static final String SELECT = """
-            WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+    /**
+     * The oldest transaction of this snapshot still running that could write events, else the snapshot's
+     * xmax. Like pg_snapshot_xmin, but transactions known to run in another database of the server (they
+     * cannot write this table) do not count, so a long transaction elsewhere does not hold streams back.
+     * A running transaction missing from pg_stat_activity (not visible to this role, or prepared) counts.
+     */
+    private static final String HORIZON_CTE = """
+            WITH snapshot AS (SELECT pg_current_snapshot() AS s),
+            horizon AS MATERIALIZED (
+                SELECT coalesce(
+                    (SELECT running FROM pg_snapshot_xip((SELECT s FROM snapshot)) AS running
+                      WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+                                         WHERE a.backend_xid = xid(running)
+                                           AND a.datname IS DISTINCT FROM current_database())
+                      ORDER BY running LIMIT 1),
+                    pg_snapshot_xmax((SELECT s FROM snapshot))) AS xmin)
+            """;
+    private static final String SELECT = HORIZON_CTE + """
             SELECT horizon.xmin::text AS horizon, %s AS held, e.*
               FROM horizon LEFT JOIN LATERAL (
-                    SELECT id, seq, xid::text AS xid, tenant_id, type, data, subscription_ids, source_id, created_at
+                    SELECT id, seq, xid::text AS xid_text, tenant_id, type, data, subscription_ids, source_id, created_at
                       FROM events
-                     WHERE %s (xid, seq) > (coalesce($1::text::xid8, horizon.xmin), $2)
-                       AND xid < horizon.xmin
-                     ORDER BY xid, seq
+                     WHERE %s (events.xid, seq) > (coalesce($1::text::xid8, horizon.xmin), $2)
+                       AND events.xid < horizon.xmin
+                     ORDER BY events.xid, seq
                      LIMIT $3) e ON true
             """;
     private static final String ONE_TENANT = SELECT.formatted("false", "tenant_id = $4 AND");
     private static final String ALL_TENANTS = SELECT.formatted("false", "");
+    // The newest visible event by xid, found at the end of the (xid, seq) index: an EXISTS over
+    // "xid >= horizon" would scan the whole table whenever nothing is held.
     private static final String FEED = SELECT.formatted(
-            "EXISTS (SELECT 1 FROM events WHERE xid >= horizon.xmin)", "");
-    private static final String HORIZON = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon";
+            "coalesce((SELECT xid FROM events ORDER BY xid DESC LIMIT 1) >= horizon.xmin, false)", "");
+    private static final String HORIZON = HORIZON_CTE + "SELECT xmin::text AS horizon FROM horizon";
 
     private EventLog() {
     }
@@ -79,7 +97,7 @@ final class EventLog {
             horizon = Long.parseLong(row.getString("horizon"));
             held = row.getBoolean("held");
             if (row.getValue("id") != null) {
-                events.add(FeedEvent.of(new StreamPosition(Long.parseLong(row.getString("xid")), row.getLong("seq")),
+                events.add(FeedEvent.of(new StreamPosition(Long.parseLong(row.getString("xid_text")), row.getLong("seq")),
                         EventStore.map(row)));
             }
         }

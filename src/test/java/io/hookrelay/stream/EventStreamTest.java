@@ -326,6 +326,28 @@ class EventStreamTest {
         }
     }
 
+    @Test
+    @DisplayName("a long transaction in another database of the server does not hold streams back")
+    void otherDatabaseTransaction() throws Exception {
+        Tenants tenant = Tenants.create(first, "stream-elsewhere");
+        io.vertx.sqlclient.Pool elsewhere = io.hookrelay.db.Database.pool(first.vertx(),
+                TestDatabase.get("streams-elsewhere").url(), 1);
+        SqlConnection connection = elsewhere.getConnection().await(10, TimeUnit.SECONDS);
+        try (SseClient client = stream(tenant.api(), "", null)) {
+            Transaction open = connection.begin().await(10, TimeUnit.SECONDS);
+            // Takes a transaction id, as any write would, and keeps it while the test publishes.
+            connection.query("SELECT pg_current_xact_id()").execute().await(10, TimeUnit.SECONDS);
+            String id = publish(tenant.api(), "elsewhere.event", 1);
+            assertEquals(id, eventId(client.next(Duration.ofSeconds(5))));
+            Api.Response poll = tenant.api().get("/v1/events?wait=0");
+            assertEquals(200, poll.status(), poll::toString);
+            open.rollback().await(10, TimeUnit.SECONDS);
+        } finally {
+            connection.close();
+            elsewhere.close();
+        }
+    }
+
     private static void awaitLiveTyped(Api api, SseClient client) {
         // The stream's filter hides markers, so wait for registration through a matching type instead.
         String marker = publish(api, "commit.marker", "marker");
