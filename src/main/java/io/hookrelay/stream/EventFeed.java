@@ -25,6 +25,12 @@ public final class EventFeed extends VerticleBase {
     static final int BATCH = 1_000;
     private static final long SAFETY_POLL_MS = 5_000;
     private static final long HELD_RETRY_MS = 20;
+    /**
+     * Reads start at most this often. Under a steady publish load every commit sends a NOTIFY, and each
+     * read costs one write per connected client; gathering what arrives within this window into one read
+     * keeps writes per client per second bounded (40 here) at a small cost in latency.
+     */
+    private static final long MIN_READ_INTERVAL_MS = 25;
 
     private final Pool pool;
     private final PgConnectOptions listenOptions;
@@ -37,6 +43,8 @@ public final class EventFeed extends VerticleBase {
     private boolean again;
     private boolean stopped;
     private long heldTimer = -1;
+    private long windowTimer = -1;
+    private long lastReadNanos;
 
     public EventFeed(Pool pool, PgConnectOptions listenOptions) {
         this.pool = pool;
@@ -88,6 +96,17 @@ public final class EventFeed extends VerticleBase {
             again = true;
             return;
         }
+        long waitMillis = MIN_READ_INTERVAL_MS - (System.nanoTime() - lastReadNanos) / 1_000_000;
+        if (waitMillis > 0) {
+            if (windowTimer < 0) {
+                windowTimer = vertx.setTimer(waitMillis, id -> {
+                    windowTimer = -1;
+                    read();
+                });
+            }
+            return;
+        }
+        lastReadNanos = System.nanoTime();
         reading = true;
         again = false;
         long generation = registrations.get();

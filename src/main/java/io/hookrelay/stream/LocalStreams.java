@@ -4,7 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -75,19 +74,21 @@ public final class LocalStreams {
         if (stopped || (admins.isEmpty() && byTenant.isEmpty())) {
             return;
         }
-        Map<StreamClient, List<FeedEvent>> perClient = new IdentityHashMap<>();
+        Map<UUID, List<FeedEvent>> perTenant = new HashMap<>();
         for (FeedEvent event : batch) {
-            Set<StreamClient> tenantClients = byTenant.get(event.event().tenantId());
-            if (tenantClients != null) {
-                for (StreamClient client : tenantClients) {
-                    perClient.computeIfAbsent(client, c -> new ArrayList<>()).add(event);
-                }
-            }
-            for (StreamClient admin : admins) {
-                perClient.computeIfAbsent(admin, c -> new ArrayList<>()).add(event);
+            if (byTenant.containsKey(event.event().tenantId())) {
+                perTenant.computeIfAbsent(event.event().tenantId(), id -> new ArrayList<>()).add(event);
             }
         }
-        perClient.forEach(StreamClient::offer);
+        // Snapshots: a client may close (and leave these sets) while being offered the batch.
+        perTenant.forEach((tenantId, events) -> {
+            EventBatch shared = new EventBatch(events);
+            List.copyOf(byTenant.get(tenantId)).forEach(client -> client.offer(shared));
+        });
+        if (!admins.isEmpty()) {
+            EventBatch all = new EventBatch(batch);
+            List.copyOf(admins).forEach(admin -> admin.offer(all));
+        }
     }
 
     /** The HTTP verticle is stopping: streams end so that they do not hold up a graceful shutdown. */

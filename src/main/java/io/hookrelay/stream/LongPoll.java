@@ -74,11 +74,11 @@ final class LongPoll implements StreamClient {
     }
 
     @Override
-    public void offer(List<FeedEvent> events) {
+    public void offer(EventBatch batch) {
         if (done) {
             return;
         }
-        for (FeedEvent event : events) {
+        for (FeedEvent event : batch.events()) {
             if (event.position().isAfter(position) && types.matches(event)) {
                 if (reading) {
                     woken = true;

@@ -91,7 +91,7 @@ final class SseStream implements StreamClient {
     }
 
     @Override
-    public void offer(List<FeedEvent> events) {
+    public void offer(EventBatch batch) {
         if (sse.isClosed()) {
             return;
         }
@@ -99,11 +99,11 @@ final class SseStream implements StreamClient {
             if (pendingOverflowed) {
                 return;
             }
-            if (pending.size() + events.size() > MAX_PENDING) {
+            if (pending.size() + batch.events().size() > MAX_PENDING) {
                 pendingOverflowed = true;
                 pending = new ArrayList<>();
             } else {
-                pending.addAll(events);
+                pending.addAll(batch.events());
             }
             return;
         }
@@ -112,7 +112,13 @@ final class SseStream implements StreamClient {
             sse.closeConnection();
             return;
         }
-        write(events);
+        if (types.patterns().isEmpty() && batch.first().isAfter(sent)) {
+            // The common case: every event of the batch is new to this unfiltered stream.
+            sent = batch.last();
+            sse.send(batch.frames());
+            return;
+        }
+        write(batch.events());
     }
 
     private void write(List<FeedEvent> events) {
