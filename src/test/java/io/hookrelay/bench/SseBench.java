@@ -19,9 +19,12 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * {@code SseBench <database-url|embedded> [clients] [events-per-second] [seconds]}: that many concurrent
  * {@code GET /v1/events/stream} clients of one tenant while events are published at a steady rate through
- * the API. Every event carries the bench JVM's System.nanoTime() at the moment its publish was sent, so
- * each client computes the event-to-client latency itself (same clock, no join). Prints p50/p99/max over
- * every (event, client) pair of the measured period, the pairs missing at the end, and the service's peak RSS.
+ * the API. Two latencies per (event, client) pair of the measured period, each computed by the client
+ * itself: from the moment the bench sent the publish request (its System.nanoTime() is in the event's
+ * data, same JVM), which includes any queueing of publishes when the service accepts fewer than asked;
+ * and from the event's {@code timestamp} (written by PostgreSQL's clock at insert, the same machine's
+ * wall clock, millisecond resolution) to the moment the client read it: the streaming path alone. Also
+ * prints the pairs missing at the end and the service's peak RSS.
  */
 public final class SseBench {
 
@@ -29,7 +32,10 @@ public final class SseBench {
     private static final int BUCKETS = 600_000;
     private static final byte[] MARK = "\"sent_nanos\":".getBytes(StandardCharsets.US_ASCII);
 
+    private static final byte[] TIMESTAMP = "\"timestamp\":\"".getBytes(StandardCharsets.US_ASCII);
     private final AtomicLongArray histogram = new AtomicLongArray(BUCKETS);
+    private final AtomicLongArray fromInsert = new AtomicLongArray(BUCKETS);
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> minuteStarts = new java.util.concurrent.ConcurrentHashMap<>();
     private final LongAdder received = new LongAdder();
     private final AtomicLong max = new AtomicLong();
     private volatile long measureFrom = Long.MAX_VALUE;
@@ -144,18 +150,22 @@ public final class SseBench {
         System.out.printf("  delivered  %d of %d (event, client) pairs of the measured period; %d streams ended early%n",
                 count, expected, ended.get());
         System.out.printf("  latency    publish sent -> event read by the client: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                percentile(count, 0.50), percentile(count, 0.99), max.get() / 1e6);
+                percentile(histogram, count, 0.50), percentile(histogram, count, 0.99), max.get() / 1e6);
+        System.out.printf("  latency    event inserted (its timestamp) -> read by the client: p50 %.1f ms, p99 %.1f ms%n",
+                percentile(fromInsert, count, 0.50), percentile(fromInsert, count, 0.99));
         System.out.printf("  service RSS peak %d MiB%n", rss.peakMiB());
     }
 
     /** Finds every complete event in the buffer, records its latency, and returns what is left of a partial one. */
     private Buffer scan(Buffer buffer) {
         long now = System.nanoTime();
+        java.time.Instant wall = java.time.Instant.now();
+        long wallMicros = wall.getEpochSecond() * 1_000_000L + wall.getNano() / 1_000;
         byte[] bytes = buffer.getBytes();
         int lastEnd = 0;
         for (int i = 0; i + 1 < bytes.length; i++) {
             if (bytes[i] == '\n' && bytes[i + 1] == '\n') {
-                record(bytes, lastEnd, i, now);
+                record(bytes, lastEnd, i, now, wallMicros);
                 lastEnd = i + 2;
                 i++;
             }
@@ -163,8 +173,8 @@ public final class SseBench {
         return lastEnd == 0 ? buffer : Buffer.buffer(java.util.Arrays.copyOfRange(bytes, lastEnd, bytes.length));
     }
 
-    private void record(byte[] bytes, int from, int to, long now) {
-        int at = indexOf(bytes, from, to);
+    private void record(byte[] bytes, int from, int to, long now, long wallMicros) {
+        int at = indexOf(bytes, from, to, MARK);
         if (at < 0) {
             return;
         }
@@ -178,14 +188,39 @@ public final class SseBench {
         long latency = now - sent;
         received.increment();
         histogram.incrementAndGet((int) Math.min(BUCKETS - 1, Math.max(0, latency / BUCKET_NANOS)));
-        max.accumulateAndGet(latency, Math::max);
+        if (latency > max.get()) {
+            max.accumulateAndGet(latency, Math::max);
+        }
+        int ts = indexOf(bytes, from, to, TIMESTAMP);
+        if (ts >= 0) {
+            long insertedMicros = epochMicros(bytes, ts + TIMESTAMP.length);
+            long sinceInsert = (wallMicros - insertedMicros) * 1_000;
+            fromInsert.incrementAndGet((int) Math.min(BUCKETS - 1, Math.max(0, sinceInsert / BUCKET_NANOS)));
+        }
     }
 
-    private static int indexOf(byte[] bytes, int from, int to) {
+    /** {@code 2026-11-23T12:25:27.295Z}: the minute is parsed once and cached, seconds and fraction by hand. */
+    private long epochMicros(byte[] bytes, int at) {
+        String minute = new String(bytes, at, 17, StandardCharsets.US_ASCII);
+        long minuteMillis = minuteStarts.computeIfAbsent(minute,
+                m -> java.time.Instant.parse(m + "00Z").toEpochMilli());
+        long seconds = (bytes[at + 17] - '0') * 10 + (bytes[at + 18] - '0');
+        long micros = 0;
+        int digits = 0;
+        for (int i = at + 20; bytes[i] >= '0' && bytes[i] <= '9' && digits < 6; i++, digits++) {
+            micros = micros * 10 + (bytes[i] - '0');
+        }
+        for (; digits < 6; digits++) {
+            micros *= 10;
+        }
+        return minuteMillis * 1_000 + seconds * 1_000_000 + micros;
+    }
+
+    private static int indexOf(byte[] bytes, int from, int to, byte[] mark) {
         outer:
-        for (int i = from; i <= to - MARK.length; i++) {
-            for (int j = 0; j < MARK.length; j++) {
-                if (bytes[i + j] != MARK[j]) {
+        for (int i = from; i <= to - mark.length; i++) {
+            for (int j = 0; j < mark.length; j++) {
+                if (bytes[i + j] != mark[j]) {
                     continue outer;
                 }
             }
@@ -194,7 +229,7 @@ public final class SseBench {
         return -1;
     }
 
-    private double percentile(long count, double p) {
+    private double percentile(AtomicLongArray histogram, long count, double p) {
         long rank = (long) Math.ceil(count * p);
         long seen = 0;
         for (int i = 0; i < BUCKETS; i++) {
