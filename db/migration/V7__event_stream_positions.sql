@@ -7,6 +7,7 @@
 -- Existing rows all get the id of this migration's transaction: they are committed, seq orders them.
 ALTER TABLE events ADD COLUMN xid xid8 NOT NULL DEFAULT pg_current_xact_id();
 
--- The per-instance feed reads every tenant in position order; catch-up and long polls read one tenant.
+-- The per-instance feed reads every tenant in position order. Catch-up and long polls read one tenant
+-- through the same index, filtering by tenant: they start from a recent cursor, and a second index on
+-- (tenant_id, xid, seq) cost about a fifth of the publish rate.
 CREATE INDEX events_by_position ON events (xid, seq);
-CREATE INDEX events_by_tenant_position ON events (tenant_id, xid, seq);
