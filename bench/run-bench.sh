@@ -3,6 +3,7 @@
 #   bench/run-bench.sh publish [seconds] [clients]   POST /v1/events throughput and latency
 #   bench/run-bench.sh table-watch [rows] [rounds]   cost of a watched INSERT against an unwatched one
 #   bench/run-bench.sh dashboard [events]            dashboard API timings over 2 deliveries and 3 attempts per event
+#   bench/run-bench.sh sse [clients] [events/s] [seconds]   SSE clients of /v1/events/stream under a publish load
 # Uses the PostgreSQL at BENCH_DATABASE_URL (default: the local server on 127.0.0.1:5432 if it answers,
 # else the service's embedded database), in a database created for the run and dropped after it.
 set -euo pipefail
@@ -33,6 +34,7 @@ case "$which" in
       java -cp "$CP" io.hookrelay.source.TableWatchOverheadBench "$@" ;;
   deliveries-throughput) java -Xmx512m -cp "$CP" io.hookrelay.bench.DeliveryBench throughput "${db:-embedded}" "$@" ;;
   deliveries-latency) java -Xmx512m -cp "$CP" io.hookrelay.bench.DeliveryBench latency "${db:-embedded}" "$@" ;;
+  sse) java -Xmx768m -cp "$CP" io.hookrelay.bench.SseBench "${db:-embedded}" "$@" ;;
   deliveries-isolation) java -Xmx512m -cp "$CP" io.hookrelay.bench.DeliveryBench isolation "${db:-embedded}" "$@" ;;
   dashboard) java -Xmx512m -cp "$CP" io.hookrelay.dashboard.DashboardBench "${db:?dashboard needs a PostgreSQL server}" "$@" ;;
   *) echo "unknown benchmark: $which" >&2; exit 2 ;;

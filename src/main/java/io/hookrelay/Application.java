@@ -21,6 +21,7 @@ import io.hookrelay.net.TargetUrlPolicy;
 import io.hookrelay.ops.Metrics;
 import io.hookrelay.source.poll.PollerSettings;
 import io.hookrelay.source.poll.ResourcePoller;
+import io.hookrelay.stream.EventFeed;
 import io.hookrelay.tenant.ApiKeyCache;
 import io.hookrelay.tenant.ApiKeyRepository;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -98,12 +99,15 @@ public final class Application implements AutoCloseable {
 
             Buffer contractYaml = Buffer.buffer(readResource(CONTRACT));
             OpenAPIContract contract = Contract.load(vertx, contractYaml).await(30, TimeUnit.SECONDS);
+            // Deployed before the HTTP verticles, which attach their stream clients to it.
+            EventFeed eventFeed = new EventFeed(pool, Database.connectOptions(url));
+            vertx.deployVerticle(eventFeed).await(30, TimeUnit.SECONDS);
             Idempotency idempotency = new Idempotency(pool, config.idempotencyTtl(), secretBox);
             DeliveryOutcomeFeed outcomes = new DeliveryOutcomeFeed(vertx, pool, Database.connectOptions(url));
             outcomes.start().await(30, TimeUnit.SECONDS);
             Services services = new Services(config, pool, secretBox, admin.value(),
                     new TargetUrlPolicy(config.allowPrivateTargets()), registry, contract, contractYaml, idempotency,
-                    new ApiKeyCache(new ApiKeyRepository(pool)), new EventSchemas(vertx), outcomes);
+                    new ApiKeyCache(new ApiKeyRepository(pool)), new EventSchemas(vertx), outcomes, eventFeed);
 
             int port = deployHttp(vertx, services, config);
             if (config.delivery().enabled()) {
@@ -174,10 +178,18 @@ public final class Application implements AutoCloseable {
     @Override
     public void close() {
         try {
-            // Live streams never end by themselves; end them first so they do not hold up the HTTP shutdown.
+            // Live delivery streams never end by themselves; end them first so they do not hold up the HTTP shutdown.
             outcomes.stop().await(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warning("closing the live delivery streams failed: " + e.getMessage());
+        }
+        try {
+            // Verticles first, while the database pool is still open: in-flight work (a long poll's last
+            // read, a delivery's outcome) completes instead of failing on a closed pool.
+            Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
+                    .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warning("verticles did not stop within " + config.shutdownTimeout() + ": " + e.getMessage());
         }
         try {
             vertx.close().await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);

@@ -23,6 +23,7 @@ public record Config(
         Duration idempotencyTtl,
         Duration shutdownTimeout,
         boolean pollerEnabled,
+        Duration streamHeartbeat,
         Delivery delivery,
         Duration attemptRetention) {
 

@@ -62,6 +62,7 @@ public final class ConfigLoader {
                 duration("HOOKRELAY_IDEMPOTENCY_TTL", Duration.ofHours(24)),
                 duration("HOOKRELAY_SHUTDOWN_TIMEOUT", Duration.ofSeconds(10)),
                 bool("HOOKRELAY_POLLER_ENABLED", true),
+                positive("HOOKRELAY_STREAM_HEARTBEAT", Duration.ofSeconds(15)),
                 delivery(),
                 positive("HOOKRELAY_ATTEMPT_RETENTION", Duration.ofDays(30)));
     }

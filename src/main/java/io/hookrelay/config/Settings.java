@@ -19,6 +19,7 @@ final class Settings {
             "HOOKRELAY_IDEMPOTENCY_TTL",
             "HOOKRELAY_SHUTDOWN_TIMEOUT",
             "HOOKRELAY_POLLER_ENABLED",
+            "HOOKRELAY_STREAM_HEARTBEAT",
             "HOOKRELAY_DELIVERY_ENABLED",
             "HOOKRELAY_RETRY_INITIAL_MS",
             "HOOKRELAY_RETRY_MAX_MS",

@@ -11,10 +11,10 @@ import java.util.logging.Logger;
  * table trigger). A hint only: the caller also polls, so a notification lost while reconnecting delays
  * work by at most the poll interval.
  */
-final class EventWakeups {
+public final class EventWakeups {
 
     private static final Logger LOG = Logger.getLogger(EventWakeups.class.getName());
-    static final String CHANNEL = "hookrelay_events";
+    public static final String CHANNEL = "hookrelay_events";
 
     private static final long RETRY_MS = 5_000;
 
@@ -22,7 +22,7 @@ final class EventWakeups {
     private final PgSubscriber subscriber;
     private boolean stopped;
 
-    EventWakeups(Vertx vertx, PgConnectOptions options, Runnable onWake) {
+    public EventWakeups(Vertx vertx, PgConnectOptions options, Runnable onWake) {
         this.vertx = vertx;
         this.subscriber = PgSubscriber.subscriber(vertx, options)
                 .reconnectPolicy(retries -> Math.min(5_000L, 100L * (1L << Math.min(retries, 6))));
@@ -34,7 +34,7 @@ final class EventWakeups {
      * Never fails: delivery still works by polling. The subscriber's own policy only reconnects a
      * connection it had, so a first connect that fails is retried here.
      */
-    Future<Void> start() {
+    public Future<Void> start() {
         return subscriber.connect().recover(e -> {
             LOG.warning("LISTEN " + CHANNEL + " failed, polling until it succeeds: " + e.getMessage());
             if (!stopped) {
@@ -48,7 +48,7 @@ final class EventWakeups {
         });
     }
 
-    Future<Void> stop() {
+    public Future<Void> stop() {
         stopped = true;
         return subscriber.close();
     }

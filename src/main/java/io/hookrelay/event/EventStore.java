@@ -21,7 +21,7 @@ import java.util.UUID;
  */
 public final class EventStore {
 
-    static final String COLUMNS = "id, seq, tenant_id, type, data, subscription_ids, source_id, created_at";
+    public static final String COLUMNS = "id, seq, tenant_id, type, data, subscription_ids, source_id, created_at";
     private static final String INSERT = """
             INSERT INTO events (id, tenant_id, type, data, subscription_ids, source_id)
             VALUES ($1, $2, $3, $4::text::jsonb, $5, $6)
@@ -63,7 +63,7 @@ public final class EventStore {
         return events;
     }
 
-    static Event map(Row row) {
+    public static Event map(Row row) {
         UUID[] targets = row.getArrayOfUUIDs("subscription_ids");
         OffsetDateTime created = row.getOffsetDateTime("created_at");
         Object data = row.getValue("data");

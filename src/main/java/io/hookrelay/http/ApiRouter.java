@@ -8,6 +8,8 @@ import io.hookrelay.ops.DocsRoutes;
 import io.hookrelay.ops.HealthRoutes;
 import io.hookrelay.ops.Metrics;
 import io.hookrelay.source.SourceRoutes;
+import io.hookrelay.stream.LocalStreams;
+import io.hookrelay.stream.StreamRoutes;
 import io.hookrelay.subscription.SubscriptionRoutes;
 import io.hookrelay.tenant.TenantRoutes;
 import io.vertx.core.Vertx;
@@ -26,7 +28,7 @@ public final class ApiRouter {
     private ApiRouter() {
     }
 
-    public static Router create(Vertx vertx, Services services) {
+    public static Router create(Vertx vertx, Services services, LocalStreams streams) {
         RouterBuilder api = RouterBuilder.create(vertx, services.contract(), RequestExtractor.withBodyHandler());
         Auth auth = new Auth(services.adminToken(), services.apiKeys()::findByHash);
 
@@ -39,6 +41,8 @@ public final class ApiRouter {
             route.addFailureHandler(Problems::handleFailure);
         }
         new TenantRoutes(services.pool(), services.idempotency(), services.apiKeys()).mount(api);
+        // Before the events routes: it takes the long-poll form of listEvents.
+        new StreamRoutes(vertx, services.pool(), streams, services.config().streamHeartbeat()).mount(api);
         EventTypeRoutes.mountAll(api, services.pool(), services.idempotency(), services.eventSchemas());
         new SourceRoutes(vertx, services.pool(), services.idempotency(), services.targets()).mount(api);
         new SubscriptionRoutes(vertx, services.pool(), services.idempotency(), services.secretBox(),

@@ -1,5 +1,6 @@
 package io.hookrelay.http;
 
+import io.hookrelay.stream.LocalStreams;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -11,6 +12,7 @@ public final class HttpVerticle extends VerticleBase {
     private final Services services;
     private final int port;
     private HttpServer server;
+    private LocalStreams streams;
 
     public HttpVerticle(Services services, int port) {
         this.services = services;
@@ -26,8 +28,15 @@ public final class HttpVerticle extends VerticleBase {
                 .setMaxInitialLineLength(8192)
                 .setMaxHeaderSize(16384)
                 .setIdleTimeout(120);
-        server = vertx.createHttpServer(options).requestHandler(ApiRouter.create(vertx, services));
+        streams = services.eventFeed().attach(context);
+        server = vertx.createHttpServer(options).requestHandler(ApiRouter.create(vertx, services, streams));
         return server.listen();
+    }
+
+    /** Open streams never end by themselves: end them first, or they would hold up a graceful shutdown. */
+    @Override
+    public Future<?> stop() {
+        return streams.stop();
     }
 
     public int actualPort() {

@@ -4,6 +4,7 @@ import io.hookrelay.config.Config;
 import io.hookrelay.crypto.SecretBox;
 import io.hookrelay.dashboard.DeliveryOutcomeFeed;
 import io.hookrelay.event.EventSchemas;
+import io.hookrelay.stream.EventFeed;
 import io.hookrelay.tenant.ApiKeyCache;
 import io.hookrelay.net.TargetUrlPolicy;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -24,5 +25,6 @@ public record Services(
         Idempotency idempotency,
         ApiKeyCache apiKeys,
         EventSchemas eventSchemas,
-        DeliveryOutcomeFeed deliveryOutcomes) {
+        DeliveryOutcomeFeed deliveryOutcomes,
+        EventFeed eventFeed) {
 }

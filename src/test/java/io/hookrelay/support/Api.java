@@ -28,6 +28,10 @@ public final class Api {
         return token;
     }
 
+    public int port() {
+        return Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
+    }
+
     public Api as(String otherToken) {
         return new Api(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherToken);
     }
