@@ -13,12 +13,15 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * Loads {@code openapi/hookrelay.yaml} for request validation. Vert.x's contract model refuses response
- * media types it does not know, such as {@code application/problem+json}; responses are not validated,
- * so the copy handed to Vert.x lists problems as plain JSON while clients get the file unchanged.
+ * media types it does not know, such as {@code application/problem+json} and {@code text/event-stream};
+ * responses are not validated, so the copy handed to Vert.x lists them as plain JSON and plain text
+ * while clients get the file unchanged.
  */
 public final class Contract {
 
-    private static final String PROBLEM = "application/problem+json";
+    private static final Map<String, String> KNOWN_EQUIVALENTS = Map.of(
+            "application/problem+json", "application/json",
+            "text/event-stream", "text/plain");
 
     private Contract() {
     }
@@ -26,18 +29,20 @@ public final class Contract {
     public static Future<OpenAPIContract> load(Vertx vertx, Buffer yaml) {
         Map<String, Object> raw = new Yaml(new LoaderOptions()).load(yaml.toString());
         JsonObject contract = new JsonObject(raw).copy();
-        rewriteProblemMediaTypes(contract);
+        rewriteUnknownMediaTypes(contract);
         return OpenAPIContract.from(vertx, contract);
     }
 
-    private static void rewriteProblemMediaTypes(Object node) {
+    private static void rewriteUnknownMediaTypes(Object node) {
         if (node instanceof JsonObject object) {
-            if (object.containsKey(PROBLEM)) {
-                object.put("application/json", object.remove(PROBLEM));
-            }
-            object.forEach(entry -> rewriteProblemMediaTypes(entry.getValue()));
+            KNOWN_EQUIVALENTS.forEach((unknown, known) -> {
+                if (object.containsKey(unknown)) {
+                    object.put(known, object.remove(unknown));
+                }
+            });
+            object.forEach(entry -> rewriteUnknownMediaTypes(entry.getValue()));
         } else if (node instanceof JsonArray array) {
-            array.forEach(Contract::rewriteProblemMediaTypes);
+            array.forEach(Contract::rewriteUnknownMediaTypes);
         } else if (node instanceof Map<?, ?> || node instanceof List<?>) {
             throw new IllegalStateException("the contract was not fully converted to JSON");
         }
