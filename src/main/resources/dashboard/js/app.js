@@ -7,7 +7,7 @@ import { LiveStream } from './live.js';
 import { loadOverview } from './overview.js';
 import { closePanel, initPanel, openPanel, outcomeArrived } from './panel.js';
 import { state } from './state.js';
-import { hideSecret, initSubscriptions, loadSubscriptions, refreshHealth } from './subscriptions.js';
+import { hideSecret, initSubscriptions, loadSubscriptions, refreshHealth, renderAdminList } from './subscriptions.js';
 import { announce, clearBanner, showError } from './ui.js';
 
 const LIVE_TEXT = {
@@ -34,7 +34,9 @@ function boot() {
     },
   });
   if (session.token()) {
-    start().catch(() => {});
+    start().catch((error) => {
+      if ($('#app-view').hidden) showSignIn(`${error.title ?? 'Cannot start'}${error.detail ? `: ${error.detail}` : ''}`);
+    });
   } else {
     showSignIn();
   }
@@ -91,8 +93,12 @@ async function start() {
   fill($('#who'), state.role === 'admin' ? 'Admin · every tenant' : `Tenant ${stats.tenant_id}`);
   document.body.dataset.role = state.role;
   $('#main').focus();
-  await loadOverview();
-  await loadSubscriptions();
+  const overview = await loadOverview();
+  if (state.role === 'admin') {
+    renderAdminList(overview);
+  } else {
+    await loadSubscriptions();
+  }
   await loadDeliveries();
   startLive();
 }
@@ -150,8 +156,12 @@ function touch(subscriptionId) {
     const ids = new Set(touchedSubscriptions);
     touchedSubscriptions.clear();
     try {
-      await refreshHealth(ids);
-      await loadOverview();
+      if (state.role === 'admin') {
+        renderAdminList(await loadOverview());
+      } else {
+        await refreshHealth(ids);
+        await loadOverview();
+      }
     } catch (error) {
       showError(error, 'Refreshing health');
     }

@@ -55,19 +55,38 @@ export function filterBySubscription(id) {
   applyFilters();
 }
 
+// Outcomes that arrive while a page loads are kept and applied to the page once it is there, so an
+// answer computed before them cannot undo them.
+let loading = 0;
+let arrivedWhileLoading = [];
+
 export async function loadDeliveries() {
   const table = $('#deliveries-table');
   table.setAttribute('aria-busy', 'true');
+  const ticket = ++loading;
+  arrivedWhileLoading = [];
   try {
     const page = await get('/v1/deliveries', { ...state.filters, limit: PAGE_SIZE, cursor: state.pageCursor });
+    if (ticket !== loading) return;
     state.deliveries = new Map(page.data.map((d) => [d.id, d]));
     state.nextCursor = page.next_cursor;
     render();
+    const missed = arrivedWhileLoading;
+    arrivedWhileLoading = [];
+    loading = 0;
+    for (const outcome of missed) await applyOutcome(outcome);
   } catch (error) {
+    if (ticket === loading) loading = 0;
     showError(error, 'Loading deliveries');
   } finally {
     table.removeAttribute('aria-busy');
   }
+}
+
+/** An outcome older than what a row shows (out of order, or before a retry) must not roll it back. */
+function isNewer(outcome, delivery) {
+  if (!delivery.last_attempt_at) return true;
+  return new Date(outcome.attempted_at).getTime() >= new Date(delivery.last_attempt_at).getTime();
 }
 
 function render() {
@@ -123,8 +142,13 @@ function matchesFilters(outcome) {
  * page is fetched and put on top when it matches the filters.
  */
 export async function applyOutcome(outcome) {
+  if (loading) {
+    arrivedWhileLoading.push(outcome);
+    return;
+  }
   const known = state.deliveries.get(outcome.delivery_id);
   if (known) {
+    if (!isNewer(outcome, known)) return;
     Object.assign(known, {
       status: outcome.status,
       attempts: outcome.attempt,
@@ -138,7 +162,7 @@ export async function applyOutcome(outcome) {
   if (state.pageCursor !== null || !matchesFilters(outcome)) return;
   try {
     const delivery = await get(`/v1/deliveries/${encodeURIComponent(outcome.delivery_id)}`);
-    if (state.deliveries.has(delivery.id) || state.pageCursor !== null) return;
+    if (loading || state.deliveries.has(delivery.id) || state.pageCursor !== null) return;
     // The page grows rather than dropping its last row: the next page's cursor still starts after it.
     state.deliveries = new Map([[delivery.id, delivery], ...state.deliveries]);
     render();
@@ -150,7 +174,11 @@ export async function applyOutcome(outcome) {
 
 /** Puts a delivery the page changed itself (a retry) into its row. */
 export function updateDelivery(delivery) {
-  if (!state.deliveries.has(delivery.id)) return;
+  const shown = state.deliveries.get(delivery.id);
+  if (!shown) return;
+  // The live stream may already have shown the attempt that followed.
+  if (shown.last_attempt_at && delivery.last_attempt_at
+      && new Date(shown.last_attempt_at) > new Date(delivery.last_attempt_at)) return;
   state.deliveries.set(delivery.id, { ...state.deliveries.get(delivery.id), ...delivery });
   replaceRow(state.deliveries.get(delivery.id));
 }

@@ -34,12 +34,16 @@ export function closePanel() {
   if (dialog().open) dialog().close();
 }
 
+let reloads = 0;
+
 export async function reloadPanel() {
   const id = state.openDelivery;
   if (!id) return;
+  // Several reloads can overlap (a retry and live outcomes); only the latest one may draw.
+  const ticket = ++reloads;
   try {
     const delivery = await get(`/v1/deliveries/${encodeURIComponent(id)}`);
-    if (state.openDelivery !== id) return;
+    if (state.openDelivery !== id || ticket !== reloads) return;
     render(delivery);
   } catch (error) {
     fill($('#panel-body'), el('p', { class: 'error', role: 'alert', text: `${error.title ?? 'Error'}${error.detail ? `: ${error.detail}` : ''}` }));

@@ -26,6 +26,36 @@ export function initSubscriptions(options) {
   $('#subscription-list').addEventListener('keydown', moveBetweenItems);
 }
 
+/**
+ * The admin token cannot read a tenant's subscriptions, so the admin sees the subscriptions that
+ * /v1/stats ranks as failing most, across every tenant, and picks one to filter the deliveries.
+ */
+export function renderAdminList(stats) {
+  state.subscriptions.clear();
+  const ranked = [...(stats?.most_failing_subscriptions ?? [])];
+  for (const rank of ranked) {
+    state.subscriptions.set(rank.subscription_id, { id: rank.subscription_id, url: rank.url, status: rank.status });
+    state.subscriptionStats.set(rank.subscription_id, { failure_streak: rank.failure_streak });
+  }
+  fill($('#subscriptions-title'), 'Subscriptions failing most (all tenants)');
+  fill($('#subscription-list'), ranked.map((rank) => {
+    const subscription = state.subscriptions.get(rank.subscription_id);
+    return el('li', {},
+      el('button', {
+        type: 'button', class: 'subscription-item', 'data-id': rank.subscription_id,
+        onclick: () => hooks.onChange(rank.subscription_id),
+      },
+      el('span', { class: 'name', text: rank.url }),
+      healthBadge(subscription, state.subscriptionStats.get(rank.subscription_id)),
+      el('span', { class: 'url', text: `${count(rank.failures)} failed of ${count(rank.attempts)} attempts · tenant ${rank.tenant_id}` })));
+  }));
+  fill($('#subscription-empty'), 'No subscription failed in the last 24 hours. Sign in with a tenant\'s API key to manage its subscriptions.');
+  $('#subscription-empty').hidden = ranked.length > 0;
+  $('#subscriptions-more').hidden = true;
+  $('#subscription-detail').hidden = true;
+  renderFilterOptions();
+}
+
 export async function loadSubscriptions({ more = false } = {}) {
   if (state.role !== 'tenant') return;
   try {
@@ -135,8 +165,6 @@ export async function renderDetail() {
   fill($('#detail-title'), label(subscription));
   fill($('#detail-url'), subscription.url);
   fill($('#detail-badge'), healthBadge(subscription, state.subscriptionStats.get(subscription.id)));
-  const description = $('#detail-description');
-  description.hidden = true;
   const reason = $('#detail-reason');
   reason.hidden = subscription.status !== 'disabled';
   fill(reason, subscription.status === 'disabled'

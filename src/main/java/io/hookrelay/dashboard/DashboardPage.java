@@ -30,7 +30,14 @@ public final class DashboardPage {
 
     public void mount(Router router) {
         router.route("/dashboard*").handler(DashboardPage::securityHeaders);
-        router.get("/dashboard").handler(ctx -> ctx.redirect("/dashboard/"));
+        // A Vert.x route for "/dashboard" also matches "/dashboard/", which the static handler serves.
+        router.get("/dashboard").handler(ctx -> {
+            if (ctx.request().path().equals("/dashboard")) {
+                ctx.redirect("/dashboard/");
+            } else {
+                ctx.next();
+            }
+        });
         router.get("/dashboard/*").handler(StaticHandler.create(ROOT)
                 .setIndexPage("index.html")
                 .setDirectoryListing(false)
