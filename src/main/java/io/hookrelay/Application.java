@@ -5,6 +5,8 @@ import io.hookrelay.config.ConfigException;
 import io.hookrelay.crypto.KeyFiles;
 import io.hookrelay.crypto.SecretBox;
 import io.hookrelay.crypto.Tokens;
+import io.hookrelay.dashboard.AttemptRetention;
+import io.hookrelay.dashboard.DeliveryOutcomeFeed;
 import io.hookrelay.db.Database;
 import io.hookrelay.db.DatabaseUrl;
 import io.hookrelay.db.EmbeddedDatabase;
@@ -37,6 +39,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
@@ -59,14 +62,17 @@ public final class Application implements AutoCloseable {
     private final Pool pool;
     private final int httpPort;
     private final String adminToken;
+    private final DeliveryOutcomeFeed outcomes;
 
-    private Application(Config config, EmbeddedDatabase embedded, Vertx vertx, Pool pool, int httpPort, String adminToken) {
+    private Application(Config config, EmbeddedDatabase embedded, Vertx vertx, Pool pool, int httpPort, String adminToken,
+                        DeliveryOutcomeFeed outcomes) {
         this.config = config;
         this.embedded = embedded;
         this.vertx = vertx;
         this.pool = pool;
         this.httpPort = httpPort;
         this.adminToken = adminToken;
+        this.outcomes = outcomes;
     }
 
     /** Starts everything, blocking the calling thread (never an event loop) until the service listens. */
@@ -93,9 +99,11 @@ public final class Application implements AutoCloseable {
             Buffer contractYaml = Buffer.buffer(readResource(CONTRACT));
             OpenAPIContract contract = Contract.load(vertx, contractYaml).await(30, TimeUnit.SECONDS);
             Idempotency idempotency = new Idempotency(pool, config.idempotencyTtl(), secretBox);
+            DeliveryOutcomeFeed outcomes = new DeliveryOutcomeFeed(vertx, pool, Database.connectOptions(url));
+            outcomes.start().await(30, TimeUnit.SECONDS);
             Services services = new Services(config, pool, secretBox, admin.value(),
                     new TargetUrlPolicy(config.allowPrivateTargets()), registry, contract, contractYaml, idempotency,
-                    new ApiKeyCache(new ApiKeyRepository(pool)), new EventSchemas(vertx));
+                    new ApiKeyCache(new ApiKeyRepository(pool)), new EventSchemas(vertx), outcomes);
 
             int port = deployHttp(vertx, services, config);
             if (config.delivery().enabled()) {
@@ -108,6 +116,7 @@ public final class Application implements AutoCloseable {
             }
             vertx.setPeriodic(HOUSEKEEPING_PERIOD_MS, id -> idempotency.expireOld()
                     .onFailure(e -> LOG.warning("expiring idempotency keys failed: " + e.getMessage())));
+            new AttemptRetention(vertx, pool, config.attemptRetention(), Clock.systemUTC()).schedule();
 
             if (admin.created()) {
                 System.out.println("""
@@ -119,7 +128,7 @@ public final class Application implements AutoCloseable {
                         """.formatted(config.dataDir().resolve("admin-token"), admin.value()));
             }
             LOG.info("Hookrelay listening on http://" + config.httpHost() + ":" + port);
-            return new Application(config, embedded, vertx, pool, port, admin.value());
+            return new Application(config, embedded, vertx, pool, port, admin.value(), outcomes);
         } catch (Exception | Error e) {
             stopQuietly(vertx, embedded);
             if (e instanceof RuntimeException runtime) {
@@ -164,6 +173,12 @@ public final class Application implements AutoCloseable {
     /** Stops taking requests, lets work in progress finish within the shutdown timeout, then stops the database. */
     @Override
     public void close() {
+        try {
+            // Live streams never end by themselves; end them first so they do not hold up the HTTP shutdown.
+            outcomes.stop().await(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warning("closing the live delivery streams failed: " + e.getMessage());
+        }
         try {
             vertx.close().await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {

@@ -23,7 +23,8 @@ public record Config(
         Duration idempotencyTtl,
         Duration shutdownTimeout,
         boolean pollerEnabled,
-        Delivery delivery) {
+        Delivery delivery,
+        Duration attemptRetention) {
 
     /** How the delivery engine sends, retries and gives up. */
     public record Delivery(

@@ -62,7 +62,8 @@ public final class ConfigLoader {
                 duration("HOOKRELAY_IDEMPOTENCY_TTL", Duration.ofHours(24)),
                 duration("HOOKRELAY_SHUTDOWN_TIMEOUT", Duration.ofSeconds(10)),
                 bool("HOOKRELAY_POLLER_ENABLED", true),
-                delivery());
+                delivery(),
+                positive("HOOKRELAY_ATTEMPT_RETENTION", Duration.ofDays(30)));
     }
 
     private Config.Delivery delivery() {

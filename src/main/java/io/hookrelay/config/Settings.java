@@ -31,7 +31,8 @@ final class Settings {
             "HOOKRELAY_MAX_IN_FLIGHT_PER_SUBSCRIPTION",
             "HOOKRELAY_MAX_IN_FLIGHT",
             "HOOKRELAY_DELIVERY_POLL_INTERVAL",
-            "HOOKRELAY_DELIVERY_LEASE");
+            "HOOKRELAY_DELIVERY_LEASE",
+            "HOOKRELAY_ATTEMPT_RETENTION");
 
     private Settings() {
     }

@@ -22,6 +22,11 @@ public final class Ids {
         return new UUID(msb, lsb);
     }
 
+    /** The smallest UUIDv7 of this millisecond: a bound that turns a time range into an id range. */
+    public static UUID v7Floor(java.time.Instant time) {
+        return new UUID(time.toEpochMilli() << 16, 0L);
+    }
+
     /** Parses a caller-supplied id; null when it is not a UUID in canonical form. */
     public static UUID parse(String value) {
         if (value == null || value.length() != 36) {

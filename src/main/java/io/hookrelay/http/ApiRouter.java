@@ -1,6 +1,9 @@
 package io.hookrelay.http;
 
 import io.hookrelay.dashboard.DashboardPage;
+import io.hookrelay.dashboard.DeliveryRoutes;
+import io.hookrelay.dashboard.DeliveryStreamRoutes;
+import io.hookrelay.dashboard.StatsRoutes;
 import io.hookrelay.event.EventTypeRoutes;
 import io.hookrelay.ops.DocsRoutes;
 import io.hookrelay.ops.HealthRoutes;
@@ -41,6 +44,9 @@ public final class ApiRouter {
         new SourceRoutes(vertx, services.pool(), services.idempotency(), services.targets()).mount(api);
         new SubscriptionRoutes(vertx, services.pool(), services.idempotency(), services.secretBox(),
                 services.targets(), services.config().secretRotationOverlap()).mount(api);
+        new DeliveryRoutes(services.pool(), services.idempotency()).mount(api);
+        new StatsRoutes(services.pool()).mount(api);
+        new DeliveryStreamRoutes(services.pool(), services.deliveryOutcomes(), SseStream.HEARTBEAT_MS).mount(api);
 
         Router router = api.createRouter();
         new HealthRoutes(services.pool()).mount(router);

@@ -1,0 +1,93 @@
+package io.hookrelay.dashboard;
+
+import io.hookrelay.db.Ids;
+import io.hookrelay.http.ApiException;
+import io.hookrelay.http.SseStream;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** {@code GET /v1/deliveries/stream}: the live outcomes, scoped like every other delivery call. */
+public final class DeliveryStreamRoutes {
+
+    /** Streams one instance keeps open; each costs a connection, a timer and up to a write queue of memory. */
+    static final int MAX_STREAMS = 1_000;
+    private static final String SUBSCRIPTION_VISIBLE = """
+            SELECT 1 FROM subscriptions WHERE id = $1 AND ($2::uuid IS NULL OR tenant_id = $2)
+            """;
+
+    private final Pool pool;
+    private final DeliveryOutcomeFeed feed;
+    private final long heartbeatMs;
+
+    public DeliveryStreamRoutes(Pool pool, DeliveryOutcomeFeed feed, long heartbeatMs) {
+        this.pool = pool;
+        this.feed = feed;
+        this.heartbeatMs = heartbeatMs;
+    }
+
+    public void mount(RouterBuilder api) {
+        api.getRoute("streamDeliveries").addHandler(this::stream);
+    }
+
+    private void stream(RoutingContext ctx) {
+        Scope scope;
+        UUID subscription;
+        try {
+            scope = Scope.of(ctx);
+            subscription = subscriptionFilter(ctx.request().getParam("subscription_id"));
+            if (feed.listening() >= MAX_STREAMS) {
+                throw new ApiException(503, "too-many-streams", "Too many live streams",
+                        "this instance serves " + MAX_STREAMS + " live streams already; try again later");
+            }
+        } catch (RuntimeException e) {
+            ctx.fail(e);
+            return;
+        }
+        visible(subscription, scope).onComplete(checked -> {
+            if (checked.failed()) {
+                ctx.fail(checked.cause());
+                return;
+            }
+            open(ctx, scope, subscription);
+        });
+    }
+
+    private void open(RoutingContext ctx, Scope scope, UUID subscription) {
+        AtomicReference<DeliveryOutcomeFeed.Listener> listener = new AtomicReference<>();
+        SseStream stream = SseStream.open(ctx, heartbeatMs, () -> {
+            if (listener.get() != null) {
+                feed.remove(listener.get());
+            }
+        });
+        listener.set(new DeliveryOutcomeFeed.Listener(scope.tenantId(), subscription,
+                outcome -> stream.send(outcome.getString("attempt_id"), "delivery", outcome.encode()),
+                stream::close));
+        feed.add(listener.get());
+    }
+
+    private Future<Void> visible(UUID subscription, Scope scope) {
+        if (subscription == null) {
+            return Future.succeededFuture();
+        }
+        return pool.preparedQuery(SUBSCRIPTION_VISIBLE).execute(Tuple.of(subscription, scope.tenantId()))
+                .compose(rows -> rows.size() == 1 ? Future.<Void>succeededFuture()
+                        : Future.failedFuture(ApiException.notFound("subscription", subscription.toString())));
+    }
+
+    private static UUID subscriptionFilter(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        UUID id = Ids.parse(raw);
+        if (id == null) {
+            throw ApiException.validation("subscription_id: must be a subscription id (a UUID)");
+        }
+        return id;
+    }
+
+}
