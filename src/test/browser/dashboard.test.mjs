@@ -34,6 +34,14 @@ function ok(what) {
   step += 1;
   console.log(`ok ${step} - ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
+/** Waits (a few seconds at most) for a condition in the page; the page changes asynchronously. */
+async function until(page, condition, arg, message) {
+  try {
+    await page.waitForFunction(condition, arg, { timeout: 5000 });
+  } catch {
+    throw new Error(`check failed: ${message}`);
+  }
+}
 function check(condition, message) {
   if (!condition) throw new Error(`check failed: ${message}`);
 }
@@ -104,9 +112,8 @@ try {
   // --- Keyboard: pick the subscription, then a failed delivery ---------------------------------------
   await failingItem.focus();
   await page.keyboard.press('Enter');
-  await page.locator('#filter-subscription').evaluate((select, id) => {
-    if (select.value !== id) throw new Error(`deliveries are not filtered by the subscription: ${select.value}`);
-  }, FAILING_ID);
+  await page.waitForFunction((id) => document.querySelector('#filter-subscription').value === id, FAILING_ID);
+  await until(page, () => document.activeElement?.id === 'detail-title', null, 'focus moves to the chosen subscription');
   const failedRow = page.locator('#deliveries-body tr[data-status="failed"]').first();
   await failedRow.waitFor();
   const deliveryId = await failedRow.getAttribute('data-delivery-id');
@@ -137,7 +144,7 @@ try {
 
   await page.keyboard.press('Escape');
   await panel.waitFor({ state: 'hidden' });
-  check(await page.evaluate((id) => document.activeElement?.closest('tr')?.dataset.deliveryId === id, deliveryId),
+  await until(page, (id) => document.activeElement?.closest('tr')?.dataset.deliveryId === id, deliveryId,
     'Escape closes the panel and focus returns to the delivery');
   await failingItem.locator('.badge[data-status="active"]').waitFor();
   const announced = await page.locator('#announcer').textContent();
@@ -157,18 +164,31 @@ try {
   const minor = await axe('desktop');
   ok(`axe-core finds no serious or critical violations at 1280 px (${minor} minor)`);
 
-  // Tab order starts at the skip link, and focus is visible.
-  await page.evaluate(() => document.activeElement?.blur());
-  await page.keyboard.press('Tab');
-  check(await page.evaluate(() => document.activeElement?.classList.contains('skip-link')), 'the first Tab reaches the skip link');
+  // The skip link leads into the page, focus is visible, and Tab alone reaches the subscriptions and the
+  // deliveries' buttons.
+  await page.locator('.skip-link').focus();
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
   check(outline !== 'none', `focus is visible (outline ${outline})`);
-  ok('keyboard: Tab starts at the skip link with a visible focus ring');
+  await page.keyboard.press('Enter');
+  await until(page, () => document.activeElement?.id === 'main', null, 'the skip link moves focus to the content');
+  const reached = new Set();
+  for (let i = 0; i < 80 && reached.size < 3; i += 1) {
+    await page.keyboard.press('Tab');
+    const where = await page.evaluate(() => {
+      const a = document.activeElement;
+      if (a?.classList.contains('subscription-item')) return 'subscription';
+      if (a?.id === 'action-test') return 'actions';
+      if (a?.classList.contains('open-delivery')) return 'delivery';
+      return null;
+    });
+    if (where) reached.add(where);
+  }
+  check(reached.size === 3, `Tab reaches subscriptions, their buttons and the deliveries (reached ${[...reached].join(', ')})`);
+  ok('keyboard: skip link, visible focus, and Tab reaches every part of the page');
 
   await page.screenshot({ path: path.join(SHOTS, 'dashboard.png'), fullPage: true });
 
   // --- The subscription buttons ------------------------------------------------------------------------
-  await page.locator('#banner-close').click({ trial: true }).catch(() => {});
   await page.locator('#action-test').click();
   await page.locator('#banner.info', { hasText: 'Test event' }).waitFor();
   const testEventId = (await page.locator('#banner-text').textContent()).match(/Test event ([0-9a-f-]{36})/)[1];
@@ -210,6 +230,12 @@ try {
   await page.setViewportSize({ width: 375, height: 812 });
   await page.waitForTimeout(200);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 0) {
+    const wide = await page.evaluate(() => [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && e.getClientRects().length > 0)
+      .slice(0, 8).map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}.${e.className}: ${Math.round(e.getBoundingClientRect().right)} px`));
+    console.error(`wider than the screen: ${wide.join('; ')}`);
+  }
   check(overflow <= 0, `no sideways scrolling at 375 px (overflow ${overflow} px)`);
   await axe('phone');
   await page.screenshot({ path: path.join(SHOTS, 'dashboard-phone.png'), fullPage: true });

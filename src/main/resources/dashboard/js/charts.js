@@ -3,9 +3,9 @@
 
 import { el, svg } from './dom.js';
 
-const WIDTH = 640;
-const HEIGHT = 180;
-const PAD = { top: 12, right: 12, bottom: 26, left: 44 };
+const WIDTH = 400;
+const HEIGHT = 170;
+const PAD = { top: 10, right: 8, bottom: 24, left: 46 };
 
 function scaleMax(value) {
   if (value <= 0) return 1;

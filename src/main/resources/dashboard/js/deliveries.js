@@ -90,8 +90,11 @@ function isNewer(outcome, delivery) {
 }
 
 function render() {
+  // Redrawing must not throw a keyboard user's focus back to the top of the page.
+  const focused = document.activeElement?.closest?.('#deliveries-body tr')?.dataset.deliveryId;
   const rows = [...state.deliveries.values()].map(row);
   fill($('#deliveries-body'), rows);
+  if (focused) $(`tr[data-delivery-id="${CSS.escape(focused)}"] .open-delivery`)?.focus();
   $('#deliveries-empty').hidden = rows.length > 0;
   const pageNumber = state.pageCursors.length + 1;
   fill($('#page-info'), rows.length ? `Page ${pageNumber} · ${rows.length} deliveries` : '');

@@ -43,3 +43,14 @@ export function count(n) {
 export function shortId(id) {
   return id ? String(id).slice(-12) : '—';
 }
+
+/** Several durations in one unit, e.g. "80 / 227 / 244 ms" or "1.2 / 3.4 / 9.9 s". */
+export function millisList(values) {
+  if (values.every((v) => v === null || v === undefined)) return '—';
+  const max = Math.max(...values.filter((v) => typeof v === 'number'));
+  const one = (v) => {
+    if (typeof v !== 'number') return '—';
+    return max < 1000 ? String(Math.round(v)) : (v / 1000).toFixed(1);
+  };
+  return `${values.map(one).join(' / ')} ${max < 1000 ? 'ms' : 's'}`;
+}

@@ -15,9 +15,12 @@ export function initPanel(options) {
   hooks = options;
   $('#panel-close').addEventListener('click', closePanel);
   dialog().addEventListener('close', () => {
+    const id = state.openDelivery;
     state.openDelivery = null;
-    if (returnFocus?.isConnected) returnFocus.focus();
-    else $(`tr[data-delivery-id] .open-delivery`)?.focus();
+    // Live updates may have redrawn the row meanwhile: go back to the same delivery's new button.
+    const row = id ? $(`tr[data-delivery-id="${CSS.escape(id)}"] .open-delivery`) : null;
+    if (row) row.focus();
+    else if (returnFocus?.isConnected) returnFocus.focus();
   });
 }
 

@@ -3,7 +3,7 @@
 import { get, post } from './api.js';
 import { stackedBars, lines } from './charts.js';
 import { $, el, fill } from './dom.js';
-import { count, millis, percent, relative, time } from './format.js';
+import { count, millis, millisList, percent, relative, time } from './format.js';
 import { tile } from './overview.js';
 import { state } from './state.js';
 import { announce, badge, busy, healthBadge, showError, showNotice } from './ui.js';
@@ -141,9 +141,9 @@ async function select(id) {
   if (id !== state.selectedSubscription) hideSecret();
   state.selectedSubscription = id;
   renderList();
+  hooks.onChange(id);
   await renderDetail();
   $('#detail-title').focus();
-  hooks.onChange(id);
 }
 
 function renderFilterOptions() {
@@ -190,8 +190,8 @@ function renderStats(stats) {
     tile('Succeeded', count(stats.successes)),
     tile('Failed', count(stats.failures), stats.failures > 0 ? 'bad' : null),
     tile('Failing in a row', count(streak), streak > 0 ? 'bad' : null),
-    tile('Latency p50 / p95 / p99', `${millis(stats.latency_ms.p50)} / ${millis(stats.latency_ms.p95)} / ${millis(stats.latency_ms.p99)}`),
-    tile('Waiting · parked', `${count(stats.backlog.pending)} · ${count(stats.backlog.parked)}`),
+    tile('Latency p50 / p95 / p99', millisList([stats.latency_ms.p50, stats.latency_ms.p95, stats.latency_ms.p99])),
+    tile('Waiting / parked', `${count(stats.backlog.pending)} / ${count(stats.backlog.parked)}`),
     tile('Last success', relative(stats.last_success_at)),
     tile('Last failure', relative(stats.last_failure_at), stats.last_failure_at ? 'bad' : null));
   const bucketLabel = (bucket) => {
