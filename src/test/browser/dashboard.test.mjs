@@ -126,10 +126,12 @@ try {
   const excerpt = await panel.locator('.response-excerpt').first().textContent();
   check(excerpt.includes('<script>') && excerpt.includes(HOSTILE_MARK), `the response excerpt is shown as text: ${excerpt}`);
   check(await panel.locator('.attempt').first().textContent().then((t) => t.includes('HTTP 500')), 'the attempt shows HTTP 500');
+  await until(page, () => document.querySelector('#panel-event pre')?.textContent.includes('"order_id"'), null,
+    'the panel shows the event data that was sent');
   check(await page.evaluate(() => window.hookrelayPwned === undefined), 'no hostile script ran');
   check(await page.evaluate(() => document.activeElement?.closest('#delivery-panel') !== null), 'focus moved into the panel');
   await page.screenshot({ path: path.join(SHOTS, 'dashboard-attempt.png') });
-  ok(`opened failed delivery ${deliveryId} with the keyboard; its attempts and escaped excerpt show`);
+  ok(`opened failed delivery ${deliveryId} with the keyboard; its event data, attempts and escaped excerpt show`);
 
   // --- Heal the receiver, retry, watch it turn green --------------------------------------------------
   const healed = await fetch(HEAL_URL, { method: 'POST' });

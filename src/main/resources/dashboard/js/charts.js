@@ -41,7 +41,8 @@ export function stackedBars({ title, buckets, series, formatX, summary }) {
   const plotH = HEIGHT - PAD.top - PAD.bottom;
   const plotW = WIDTH - PAD.left - PAD.right;
   const totals = buckets.map((b) => series.reduce((sum, s) => sum + (b[s.key] ?? 0), 0));
-  const max = scaleMax(Math.max(0, ...totals));
+  // Counts: the middle grid line must fall on a whole number.
+  const max = Math.max(2, Math.ceil(scaleMax(Math.max(0, ...totals)) / 2) * 2);
   const slot = buckets.length ? plotW / buckets.length : plotW;
   const barW = Math.max(1, slot * 0.7);
   const bars = [];

@@ -113,7 +113,7 @@ function row(delivery) {
       }, el('span', { text: delivery.event_type })),
       el('div', { class: 'muted mono', title: delivery.event_id, text: shortId(delivery.event_id) })),
     el('td', { class: 'wide cell-sub', text: subscriptionName(delivery.subscription_id) }),
-    el('td', { text: String(delivery.attempts) }),
+    el('td', { class: 'wide', text: String(delivery.attempts) }),
     el('td', { class: 'wide cell-answer', text: lastAnswer(delivery) }),
     el('td', { title: time(delivery.created_at), text: relative(delivery.created_at) }));
 }

@@ -48,6 +48,7 @@ export async function reloadPanel() {
     const delivery = await get(`/v1/deliveries/${encodeURIComponent(id)}`);
     if (state.openDelivery !== id || ticket !== reloads) return;
     render(delivery);
+    if (state.role === 'tenant') await showEvent(delivery.event_id);
   } catch (error) {
     fill($('#panel-body'), el('p', { class: 'error', role: 'alert', text: `${error.title ?? 'Error'}${error.detail ? `: ${error.detail}` : ''}` }));
     showError(error, 'Loading the delivery');
@@ -73,10 +74,25 @@ function render(delivery) {
       fact('Created', time(delivery.created_at)),
       fact('Attempts this cycle', String(delivery.attempts)),
       delivery.completed_at ? fact('Completed', time(delivery.completed_at)) : null),
+    el('details', { class: 'event-data', id: 'panel-event' },
+      el('summary', { text: 'Event data (the body sent)' }),
+      el('pre', { class: 'muted', text: state.role === 'tenant' ? 'Loading…' : 'Sign in with the tenant\'s API key to read event data.' })),
     el('h3', { text: `Attempts (${history.length})` }),
     history.length === 0
       ? el('p', { class: 'muted', text: 'No attempt yet.' })
       : el('ol', { class: 'attempts', reversed: true }, [...history].reverse().map(attempt)));
+}
+
+async function showEvent(eventId) {
+  const target = $('#panel-event pre');
+  try {
+    const event = await get(`/v1/events/${encodeURIComponent(eventId)}`);
+    if (!target.isConnected) return;
+    target.classList.remove('muted');
+    target.textContent = JSON.stringify({ type: event.type, timestamp: event.timestamp, data: event.data }, null, 2);
+  } catch (error) {
+    if (target.isConnected) target.textContent = `${error.title}${error.detail ? `: ${error.detail}` : ''}`;
+  }
 }
 
 function nextTry(delivery) {

@@ -119,7 +119,10 @@ function renderList() {
       },
       el('span', { class: 'name', text: label(subscription) }),
       healthBadge(subscription, stats),
-      el('span', { class: 'url', text: subscription.url })));
+      el('span', { class: 'url', text: subscription.url }),
+      subscription.status === 'disabled'
+        ? el('span', { class: 'disabled-reason', text: `Disabled: ${subscription.disabled_reason ?? 'no reason given'}` })
+        : null));
   });
   fill(list, items);
   $('#subscription-empty').hidden = items.length > 0;
