@@ -36,7 +36,7 @@ public final class DeliveryRoutes {
     private Future<Reply> list(RoutingContext ctx) {
         Scope scope = Scope.of(ctx);
         Page page = Page.from(ctx);
-        DeliveryFilter filter = DeliveryFilter.from(ctx.request()::getParam);
+        DeliveryFilter filter = DeliveryFilter.from(name -> QueryParams.single(ctx, name));
         return repository.page(pool, scope, filter, page.after(), page.fetchSize())
                 .map(rows -> Reply.ok(page.answer(rows, DeliveryView::id, DeliveryView::toJson)));
     }

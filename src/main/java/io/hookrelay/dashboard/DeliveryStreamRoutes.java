@@ -39,7 +39,7 @@ public final class DeliveryStreamRoutes {
         UUID subscription;
         try {
             scope = Scope.of(ctx);
-            subscription = subscriptionFilter(ctx.request().getParam("subscription_id"));
+            subscription = subscriptionFilter(QueryParams.single(ctx, "subscription_id"));
             if (feed.listening() >= MAX_STREAMS) {
                 throw new ApiException(503, "too-many-streams", "Too many live streams",
                         "this instance serves " + MAX_STREAMS + " live streams already; try again later");

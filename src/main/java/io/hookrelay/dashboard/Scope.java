@@ -39,6 +39,6 @@ record Scope(Principal caller, UUID tenantId) {
     }
 
     static Scope of(RoutingContext ctx) {
-        return of(ctx, ctx.request().getParam("tenant_id"));
+        return of(ctx, QueryParams.single(ctx, "tenant_id"));
     }
 }

@@ -29,13 +29,13 @@ public final class StatsRoutes {
     private Future<Reply> subscription(RoutingContext ctx) {
         Scope scope = Scope.of(ctx, null);
         UUID id = TextRules.pathId(ctx.pathParam("id"), "subscription");
-        StatsWindow window = StatsWindow.parse(ctx.request().getParam("window"));
+        StatsWindow window = StatsWindow.parse(QueryParams.single(ctx, "window"));
         return subscriptionStats.run(scope, id, window).map(Reply::ok);
     }
 
     private Future<Reply> tenant(RoutingContext ctx) {
         Scope scope = Scope.of(ctx);
-        StatsWindow window = StatsWindow.parse(ctx.request().getParam("window"));
+        StatsWindow window = StatsWindow.parse(QueryParams.single(ctx, "window"));
         return tenantStats.run(scope, window).map(Reply::ok);
     }
 }

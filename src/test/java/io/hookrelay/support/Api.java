@@ -23,6 +23,11 @@ public final class Api {
         this.token = token;
     }
 
+    /** The bearer token this client sends (for clients other than this one, such as a stream reader). */
+    public String token() {
+        return token;
+    }
+
     public Api as(String otherToken) {
         return new Api(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherToken);
     }
