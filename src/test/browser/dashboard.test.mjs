@@ -87,13 +87,25 @@ try {
   check(await page.evaluate(() => sessionStorage.length) === 0, 'a refused token is not kept');
   ok('a wrong token is refused with the API\'s problem detail shown');
 
+  // The first two connections to the live stream fail, as when the network drops: the page must keep
+  // trying by itself, with its backoff, until one succeeds.
+  const STREAM = '**/v1/deliveries/stream*';
+  let refused = 0;
+  const refuse = async (route) => {
+    refused += 1;
+    await route.abort('connectionreset');
+    if (refused === 2) await page.unroute(STREAM, refuse);
+  };
+  await page.route(STREAM, refuse);
   await page.locator('#token').fill(API_KEY);
   await page.keyboard.press('Enter');
   await page.locator('#app-view').waitFor({ state: 'visible' });
   check(await page.evaluate(() => localStorage.length) === 0, 'nothing is written to localStorage');
   check(await page.evaluate(() => sessionStorage.getItem('hookrelay.token')) === API_KEY, 'the token is in sessionStorage');
+  await page.locator('#live-state[data-state="reconnecting"]').waitFor();
   await page.locator('#live-state[data-state="live"]').waitFor();
-  ok('signs in with the API key; the live stream connects');
+  check(refused === 2, `the page tried again after each dropped connection (${refused} refused)`);
+  ok('signs in with the API key; the live stream connects after two dropped connections');
 
   // --- The failing subscription ----------------------------------------------------------------------
   const failingItem = page.locator(`.subscription-item[data-id="${FAILING_ID}"]`);

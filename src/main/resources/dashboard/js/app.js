@@ -15,6 +15,7 @@ const LIVE_TEXT = {
   connecting: 'Connecting…',
   live: 'Live',
   reconnecting: 'Reconnecting…',
+  denied: 'Live updates refused',
 };
 
 let stream = null;
@@ -130,6 +131,9 @@ function startLive() {
       indicator.dataset.state = liveState;
       fill($('#live-text'), LIVE_TEXT[liveState] ?? liveState);
       indicator.title = why ?? '';
+      if (liveState === 'denied') {
+        showError({ title: 'Live updates stopped', detail: `${why}; sign in again to resume them` });
+      }
     },
     onEvent: (type, outcome) => {
       if (type !== 'delivery' || typeof outcome !== 'object') return;

@@ -38,6 +38,12 @@ export class LiveStream {
     if (this.lastEventId) headers['Last-Event-ID'] = this.lastEventId;
     try {
       const response = await fetch(this.path, { headers, signal: this.controller.signal, cache: 'no-store' });
+      if (response.status === 401 || response.status === 403) {
+        // Trying again cannot help: the token was revoked or may not read the stream.
+        this.stopped = true;
+        this.onState('denied', `the live stream answered ${response.status}`);
+        return;
+      }
       if (!response.ok || !response.body) {
         throw new Error(`the live stream answered ${response.status}`);
       }

@@ -58,6 +58,8 @@ export function renderAdminList(stats) {
 
 export async function loadSubscriptions({ more = false } = {}) {
   if (state.role !== 'tenant') return;
+  fill($('#subscriptions-title'), 'Subscriptions');
+  fill($('#subscription-empty'), 'No subscriptions yet. Create one with POST /v1/subscriptions (see the README walkthrough).');
   try {
     const page = await get('/v1/subscriptions', { limit: PAGE_SIZE, cursor: more ? state.subscriptionsCursor : null });
     if (!more) state.subscriptions.clear();
