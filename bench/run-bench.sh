@@ -2,6 +2,7 @@
 # Runs one of the benchmarks against target/hookrelay.jar and prints its figures.
 #   bench/run-bench.sh publish [seconds] [clients]   POST /v1/events throughput and latency
 #   bench/run-bench.sh table-watch [rows] [rounds]   cost of a watched INSERT against an unwatched one
+#   bench/run-bench.sh dashboard [events]            dashboard API timings over 2 deliveries and 3 attempts per event
 # Uses the PostgreSQL at BENCH_DATABASE_URL (default: the local server on 127.0.0.1:5432 if it answers,
 # else the service's embedded database), in a database created for the run and dropped after it.
 set -euo pipefail
@@ -33,5 +34,6 @@ case "$which" in
   deliveries-throughput) java -Xmx512m -cp "$CP" io.hookrelay.bench.DeliveryBench throughput "${db:-embedded}" "$@" ;;
   deliveries-latency) java -Xmx512m -cp "$CP" io.hookrelay.bench.DeliveryBench latency "${db:-embedded}" "$@" ;;
   deliveries-isolation) java -Xmx512m -cp "$CP" io.hookrelay.bench.DeliveryBench isolation "${db:-embedded}" "$@" ;;
+  dashboard) java -Xmx512m -cp "$CP" io.hookrelay.dashboard.DashboardBench "${db:?dashboard needs a PostgreSQL server}" "$@" ;;
   *) echo "unknown benchmark: $which" >&2; exit 2 ;;
 esac

@@ -22,11 +22,12 @@ public final class AttemptRetention {
     private static final long PERIOD_MS = Duration.ofMinutes(10).toMillis();
     private static final long FIRST_RUN_MS = Duration.ofMinutes(1).toMillis();
 
-    private static final String DELETE_BATCH = """
-            DELETE FROM delivery_attempts WHERE id IN (
+    // An id array rather than "id IN (subquery)", which may be planned as a hash join over the whole table.
+    static final String DELETE_BATCH = """
+            DELETE FROM delivery_attempts WHERE id = ANY (ARRAY(
                 SELECT id FROM delivery_attempts WHERE attempted_at < $1
                 ORDER BY attempted_at LIMIT $2
-                FOR UPDATE SKIP LOCKED)
+                FOR UPDATE SKIP LOCKED))
             """;
 
     private final Vertx vertx;

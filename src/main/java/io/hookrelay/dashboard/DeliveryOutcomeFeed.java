@@ -34,7 +34,7 @@ public final class DeliveryOutcomeFeed {
     /** Ids waiting to be read; beyond this the oldest are dropped (listeners can read them from the list). */
     private static final int MAX_WAITING = 20_000;
 
-    private static final String READ = """
+    static final String READ = """
             SELECT a.id, a.delivery_id, a.tenant_id, a.subscription_id, a.attempt, a.attempted_at, a.duration_ms,
                    a.status_code, a.error, d.event_id, d.status, e.type AS event_type
             FROM delivery_attempts a

@@ -17,16 +17,16 @@ final class DeliveryRepository {
     /** One bulk retry queues at most this many, so a single call cannot hold locks on a huge set of rows. */
     static final int MAX_BULK_RETRY = 10_000;
 
-    private static final String PAGE = "SELECT " + DeliveryView.COLUMNS + """
+    static final String PAGE = "SELECT " + DeliveryView.COLUMNS + """
              FROM deliveries d JOIN events e ON e.id = d.event_id
             WHERE %s
             ORDER BY d.id DESC LIMIT %s
             """;
-    private static final String ONE = "SELECT " + DeliveryView.COLUMNS + """
+    static final String ONE = "SELECT " + DeliveryView.COLUMNS + """
              FROM deliveries d JOIN events e ON e.id = d.event_id
             WHERE %s
             """;
-    private static final String ATTEMPTS = "SELECT " + AttemptView.COLUMNS + """
+    static final String ATTEMPTS = "SELECT " + AttemptView.COLUMNS + """
              FROM delivery_attempts WHERE delivery_id = $1 ORDER BY attempted_at, attempt
             """;
     // The same fresh start as enabling a subscription: due now, a new retry budget and age limit. The
@@ -47,7 +47,7 @@ final class DeliveryRepository {
             SELECT t.status, t.subscription_status, (SELECT count(*) FROM queued) AS queued FROM target t
             """;
     // Rows another transaction holds (a retry racing this one) are skipped rather than waited for.
-    private static final String RETRY_MATCHING = """
+    static final String RETRY_MATCHING = """
             WITH picked AS (
                 SELECT d.id FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id AND s.status = 'active'
                 WHERE %s
@@ -65,19 +65,33 @@ final class DeliveryRepository {
     record Queued(long queued, boolean limitReached) {
     }
 
+    /** A statement and its parameters, as built for the filters given. */
+    record Statement(String sql, Tuple args) {
+    }
+
     Future<List<DeliveryView>> page(SqlClient sql, Scope scope, DeliveryFilter filter, UUID after, int fetch) {
+        Statement page = pageStatement(scope, filter, after, fetch);
+        return sql.preparedQuery(page.sql()).execute(page.args()).map(DeliveryRepository::all);
+    }
+
+    static Statement pageStatement(Scope scope, DeliveryFilter filter, UUID after, int fetch) {
         SqlWhere where = new SqlWhere();
         filter.appendTo(where, scope);
         if (after != null) {
             where.and("d.id < ?", after);
         }
         String limit = where.parameter(fetch);
-        return sql.preparedQuery(PAGE.formatted(where.sql(), limit)).execute(where.args()).map(DeliveryRepository::all);
+        return new Statement(PAGE.formatted(where.sql(), limit), where.args());
+    }
+
+    static Statement findStatement(Scope scope, UUID id) {
+        SqlWhere where = byId(scope, id);
+        return new Statement(ONE.formatted(where.sql()), where.args());
     }
 
     Future<Optional<DeliveryView>> find(SqlClient sql, Scope scope, UUID id) {
-        SqlWhere where = byId(scope, id);
-        return sql.preparedQuery(ONE.formatted(where.sql())).execute(where.args()).map(rows -> {
+        Statement one = findStatement(scope, id);
+        return sql.preparedQuery(one.sql()).execute(one.args()).map(rows -> {
             List<DeliveryView> found = all(rows);
             return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
         });

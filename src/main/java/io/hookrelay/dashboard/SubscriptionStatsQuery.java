@@ -17,23 +17,23 @@ import java.util.UUID;
 /** One subscription's delivery health over a window, from its attempts and its deliveries' states. */
 final class SubscriptionStatsQuery {
 
-    private static final String SUBSCRIPTION = """
+    static final String SUBSCRIPTION = """
             SELECT failure_streak, failing_since, last_success_at, last_failure_at
             FROM subscriptions WHERE id = $1 AND ($2::uuid IS NULL OR tenant_id = $2)
             """;
-    private static final String SUMMARY = "SELECT count(*) AS attempts,"
+    static final String SUMMARY = "SELECT count(*) AS attempts,"
             + " count(*) FILTER (WHERE status_code BETWEEN 200 AND 299) AS successes, " + Percentiles.SELECT + """
              FROM delivery_attempts
             WHERE subscription_id = $1 AND attempted_at >= $2 AND attempted_at < $3
             """;
-    private static final String BACKLOG = """
+    static final String BACKLOG = """
             SELECT count(*) FILTER (WHERE status = 'pending') AS pending,
                    count(*) FILTER (WHERE status = 'parked') AS parked
             FROM deliveries WHERE subscription_id = $1 AND status IN ('pending', 'parked')
             """;
     // Buckets with attempts come from one pass over the window; generate_series adds the empty ones so a
     // chart has a point for every bucket.
-    private static final String SERIES = """
+    static final String SERIES = """
             WITH binned AS (
                 SELECT date_bin($4::interval, attempted_at, $5::timestamptz) AS start, count(*) AS attempts,
                        count(*) FILTER (WHERE status_code BETWEEN 200 AND 299) AS successes,

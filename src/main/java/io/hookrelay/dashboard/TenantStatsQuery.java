@@ -18,22 +18,22 @@ import java.time.Clock;
 final class TenantStatsQuery {
 
     private static final String TENANT_EXISTS = "SELECT 1 FROM tenants WHERE id = $1";
-    private static final String TOTALS = "SELECT count(*) AS attempts,"
+    static final String TOTALS = "SELECT count(*) AS attempts,"
             + " count(*) FILTER (WHERE status_code BETWEEN 200 AND 299) AS successes, " + Percentiles.SELECT + """
              FROM delivery_attempts
             WHERE %s AND attempted_at >= $1 AND attempted_at < $2
             """;
     // Counted separately so each count can use its own partial or composite index.
-    private static final String BACKLOG = """
+    static final String BACKLOG = """
             SELECT (SELECT count(*) FROM deliveries WHERE %1$s AND status = 'pending') AS pending,
                    (SELECT count(*) FROM deliveries WHERE %1$s AND status = 'parked') AS parked
             """;
-    private static final String SUBSCRIPTIONS = """
+    static final String SUBSCRIPTIONS = """
             SELECT count(*) FILTER (WHERE status = 'active') AS active,
                    count(*) FILTER (WHERE status = 'disabled') AS disabled
             FROM subscriptions WHERE %s
             """;
-    private static final String RANKED = """
+    static final String RANKED = """
             WITH per_subscription AS (
                 SELECT subscription_id, count(*) AS attempts,
                        count(*) FILTER (WHERE status_code IS NULL OR status_code NOT BETWEEN 200 AND 299) AS failures,
@@ -68,9 +68,8 @@ final class TenantStatsQuery {
                         ? Future.<Void>succeededFuture()
                         : Future.failedFuture(ApiException.notFound("tenant", scope.tenantId().toString())));
         return known.compose(ok -> {
-            // Window queries take $1/$2 for the range, so the tenant is $3; the others take it as $1.
-            String windowTenant = scope.allTenants() ? "$3::uuid IS NULL" : "tenant_id = $3";
-            String tenant = scope.allTenants() ? "$1::uuid IS NULL" : "tenant_id = $1";
+            String windowTenant = windowTenant(scope);
+            String tenant = tenant(scope);
             Tuple windowArgs = Tuple.of(range.from(), range.to(), scope.tenantId());
             Tuple tenantArgs = Tuple.of(scope.tenantId());
             Future<Row> totals = pool.preparedQuery(TOTALS.formatted(windowTenant)).execute(windowArgs)
@@ -102,6 +101,16 @@ final class TenantStatsQuery {
                         .put("most_failing_subscriptions", ranked.result().getJsonArray("failing"));
             });
         });
+    }
+
+    /** Window queries take $1/$2 for the range, so the tenant is $3. */
+    static String windowTenant(Scope scope) {
+        return scope.allTenants() ? "$3::uuid IS NULL" : "tenant_id = $3";
+    }
+
+    /** The other queries take the tenant as $1. */
+    static String tenant(Scope scope) {
+        return scope.allTenants() ? "$1::uuid IS NULL" : "tenant_id = $1";
     }
 
     private static JsonObject ranked(Iterable<Row> rows) {

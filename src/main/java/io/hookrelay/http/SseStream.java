@@ -69,8 +69,9 @@ public final class SseStream {
             return;
         }
         if (response.writeQueueFull()) {
-            // Not reading: drop the connection rather than the frames in the middle of the stream.
-            ctx.request().connection().close();
+            // Not reading: drop the stream rather than frames in the middle of it. Reset closes an HTTP/1.x
+            // connection and only this stream of an HTTP/2 one.
+            response.reset();
             closed();
             return;
         }

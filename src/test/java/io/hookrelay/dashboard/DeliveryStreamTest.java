@@ -53,7 +53,8 @@ class DeliveryStreamTest {
                  EventStreamClient filtered = EventStreamClient.open(app.httpPort(), tenant.api().token(),
                          "?subscription_id=" + quietSub.getString("id"));
                  EventStreamClient admin = EventStreamClient.open(app.httpPort(), app.adminToken(),
-                         "?tenant_id=" + tenant.tenantId())) {
+                         "?tenant_id=" + tenant.tenantId());
+                 EventStreamClient everything = EventStreamClient.open(app.httpPort(), app.adminToken(), "")) {
                 assertEquals(200, mine.status);
                 assertTrue(mine.contentType.startsWith("text/event-stream"), mine.contentType);
                 Receiver.await("the streams are connected", PATIENCE, () -> mine.lines.contains(": connected")
@@ -84,6 +85,10 @@ class DeliveryStreamTest {
                 Receiver.await("the other tenant's own outcome", PATIENCE, () -> theirs.outcomes().size() == 1);
                 assertEquals(otherSub.getString("id"), theirs.outcomes().get(0).getString("subscription_id"));
                 assertEquals(2, mine.outcomes().size(), "the tenant never sees the other tenant's outcome");
+                Receiver.await("the admin's unfiltered stream sees both tenants", PATIENCE, () -> everything.outcomes().stream()
+                        .map(o -> o.getString("tenant_id")).collect(java.util.stream.Collectors.toSet())
+                        .containsAll(List.of(tenant.tenantId(), other.tenantId())));
+                assertEquals(2, admin.outcomes().size(), "the admin's stream narrowed to one tenant stays narrow");
                 assertEquals(0, filtered.outcomes().size(), "the subscription filter holds back other subscriptions");
                 assertTrue(mine.lines.stream().filter(l -> l.startsWith("id: ")).count() == 2, "each frame has an id");
             }
