@@ -97,7 +97,7 @@ function render() {
   if (focused) $(`tr[data-delivery-id="${CSS.escape(focused)}"] .open-delivery`)?.focus();
   $('#deliveries-empty').hidden = rows.length > 0;
   const pageNumber = state.pageCursors.length + 1;
-  fill($('#page-info'), rows.length ? `Page ${pageNumber} · ${rows.length} deliveries` : '');
+  fill($('#page-info'), rows.length ? `Page ${pageNumber} · ${rows.length} ${rows.length === 1 ? 'delivery' : 'deliveries'}` : '');
   $('#page-first').disabled = state.pageCursors.length === 0;
   $('#page-next').disabled = !state.nextCursor;
 }

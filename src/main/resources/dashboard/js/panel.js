@@ -112,9 +112,9 @@ function attempt(a) {
       el('span', {}, `Attempt ${a.attempt} · `, badge(outcome), ` ${answer} · ${millis(a.duration_ms)}`),
       el('span', { class: 'muted', title: a.attempted_at, text: time(a.attempted_at) })),
     a.error ? el('p', { class: 'error attempt-error', text: a.error }) : null,
-    el('details', { open: !a.succeeded },
+    a.status_code === null && !a.response_excerpt ? null : el('details', { open: !a.succeeded },
       el('summary', { text: 'Response excerpt' }),
-      el('pre', { class: 'response-excerpt', text: a.response_excerpt || '(empty)' })),
+      el('pre', { class: 'response-excerpt', text: a.response_excerpt || '(empty body)' })),
     headers ? el('details', {}, el('summary', { text: 'Request headers sent' }), el('pre', { text: headers })) : null);
 }
 

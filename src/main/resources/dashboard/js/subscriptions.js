@@ -121,7 +121,7 @@ function renderList() {
       },
       el('span', { class: 'name', text: label(subscription) }),
       healthBadge(subscription, stats),
-      el('span', { class: 'url', text: subscription.url }),
+      subscription.description ? el('span', { class: 'url', text: subscription.url }) : null,
       subscription.status === 'disabled'
         ? el('span', { class: 'disabled-reason', text: `Disabled: ${subscription.disabled_reason ?? 'no reason given'}` })
         : null));
@@ -168,7 +168,7 @@ export async function renderDetail() {
   }
   section.hidden = false;
   fill($('#detail-title'), label(subscription));
-  fill($('#detail-url'), subscription.url);
+  fill($('#detail-url'), subscription.description ? subscription.url : '');
   fill($('#detail-badge'), healthBadge(subscription, state.subscriptionStats.get(subscription.id)));
   const reason = $('#detail-reason');
   reason.hidden = subscription.status !== 'disabled';
