@@ -5,7 +5,7 @@ import { $, fill } from './dom.js';
 import { applyOutcome, filterBySubscription, initDeliveries, loadDeliveries, updateDelivery } from './deliveries.js';
 import { LiveStream } from './live.js';
 import { loadOverview } from './overview.js';
-import { closePanel, initPanel, openPanel, outcomeArrived } from './panel.js';
+import { closePanel, initPanel, openPanel, outcomeArrived, reloadPanel } from './panel.js';
 import { state } from './state.js';
 import { hideSecret, initSubscriptions, loadSubscriptions, refreshHealth, renderAdminList } from './subscriptions.js';
 import { announce, clearBanner, showError } from './ui.js';
@@ -125,8 +125,14 @@ function signOut() {
 
 function startLive() {
   stream?.stop();
+  let connectedBefore = false;
   stream = new LiveStream('/v1/deliveries/stream', {
     onState: (liveState, why) => {
+      if (liveState === 'live') {
+        // Outcomes sent while the stream was down are not repeated: read the current state again.
+        if (connectedBefore) catchUp();
+        connectedBefore = true;
+      }
       const indicator = $('#live-state');
       indicator.dataset.state = liveState;
       fill($('#live-text'), LIVE_TEXT[liveState] ?? liveState);
@@ -149,6 +155,21 @@ function startLive() {
     },
   });
   stream.start();
+}
+
+async function catchUp() {
+  try {
+    await loadDeliveries();
+    if (state.role === 'admin') {
+      renderAdminList(await loadOverview());
+    } else {
+      await refreshHealth(new Set(state.subscriptions.keys()));
+      await loadOverview();
+    }
+    if (state.openDelivery) await reloadPanel();
+  } catch (error) {
+    showError(error, 'Catching up after a reconnect');
+  }
 }
 
 /** Badges, charts and totals follow live outcomes, at most about once a second. */
