@@ -1,5 +1,6 @@
 package io.hookrelay.http;
 
+import io.hookrelay.dashboard.DashboardPage;
 import io.hookrelay.dashboard.DeliveryRoutes;
 import io.hookrelay.dashboard.DeliveryStreamRoutes;
 import io.hookrelay.dashboard.StatsRoutes;
@@ -55,6 +56,7 @@ public final class ApiRouter {
         new HealthRoutes(services.pool()).mount(router);
         Metrics.mount(router, services.registry());
         new DocsRoutes(services.contractYaml()).mount(router);
+        new DashboardPage().mount(router);
 
         router.route().failureHandler(Problems::handleFailure);
         for (int status : new int[] {400, 401, 403, 404, 405, 406, 413, 414, 415, 431, 500, 501}) {
