@@ -9,6 +9,8 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * Claims due deliveries in one statement: lock a batch with SKIP LOCKED, at most the free slots of each
@@ -37,8 +39,8 @@ final class DeliveryClaims {
                 SELECT s.id, s.ordered, c.cap, least($2, c.cap - coalesce(b.in_flight, 0)) AS free
                 FROM queues q
                 JOIN subscriptions s ON s.id = q.subscription_id
-                CROSS JOIN LATERAL (SELECT CASE WHEN s.ordered THEN 1 ELSE coalesce(s.max_in_flight, $6) END AS cap) c
-                LEFT JOIN unnest($4::uuid[], $5::int[]) AS b (subscription_id, in_flight) ON b.subscription_id = s.id
+                CROSS JOIN LATERAL (SELECT CASE WHEN s.ordered THEN 1 ELSE coalesce(s.max_in_flight, $4) END AS cap) c
+                LEFT JOIN unnest($5::uuid[], $6::int[]) AS b (subscription_id, in_flight) ON b.subscription_id = s.id
                 WHERE s.status = 'active' AND NOT (s.id = ANY ($3::uuid[]))),
             candidates AS (
                 SELECT d.id, d.next_attempt_at, sl.cap
@@ -88,21 +90,38 @@ final class DeliveryClaims {
         this.lease = lease;
     }
 
-    /** Claims at most the free slots, oldest due first within each subscription. */
-    Future<List<ClaimedDelivery>> claim(FreeSlots slots) {
-        Tuple args = slots.addTo(Tuple.tuple().addValue(owner))
+    /**
+     * {@code inFlight}: this instance's sends per subscription, so a claim never exceeds a subscription's
+     * cap; {@code caps}: the caps seen in earlier claims, so full subscriptions are not even scanned.
+     */
+    Future<List<ClaimedDelivery>> claim(int max, Map<UUID, Integer> inFlight, Map<UUID, Integer> caps) {
+        List<UUID> full = new ArrayList<>();
+        List<UUID> busyIds = new ArrayList<>();
+        List<Integer> busyCounts = new ArrayList<>();
+        inFlight.forEach((subscription, count) -> {
+            if (count >= caps.getOrDefault(subscription, perSubscription)) {
+                full.add(subscription);
+            } else {
+                busyIds.add(subscription);
+                busyCounts.add(count);
+            }
+        });
+        Tuple args = Tuple.tuple()
+                .addValue(owner)
+                .addValue(max)
+                .addValue(full.toArray(UUID[]::new))
                 .addValue(perSubscription)
+                .addValue(busyIds.toArray(UUID[]::new))
+                .addValue(busyCounts.toArray(Integer[]::new))
                 .addValue((double) lease.toMillis() / 1000.0);
-        return pool.preparedQuery(CLAIM).execute(args).map(DeliveryClaims::mapAll);
+        return pool.preparedQuery(CLAIM).execute(args).map(rows -> {
+            List<ClaimedDelivery> claimed = new ArrayList<>(rows.size());
+            rows.forEach(row -> claimed.add(map(row)));
+            return claimed;
+        });
     }
 
-    static List<ClaimedDelivery> mapAll(Iterable<Row> rows) {
-        List<ClaimedDelivery> claimed = new ArrayList<>();
-        rows.forEach(row -> claimed.add(map(row)));
-        return claimed;
-    }
-
-    static ClaimedDelivery map(Row row) {
+    private static ClaimedDelivery map(Row row) {
         Buffer previous = row.getBuffer("previous_secret_enc");
         Buffer ed25519 = row.getBuffer("ed25519_secret_enc");
         Object headers = row.getValue("headers");

@@ -26,7 +26,6 @@ final class DeliverySender {
     private final DeliveryOutcomes outcomes;
     private final RetryPolicy retry;
     private final int maxInFlight;
-    private final int perSubscription;
     private final Map<UUID, Integer> inFlightBySubscription = new HashMap<>();
     private final Map<UUID, Integer> capBySubscription = new HashMap<>();
     private int inFlight;
@@ -35,14 +34,13 @@ final class DeliverySender {
     private boolean stopped;
 
     DeliverySender(DeliveryClaims claims, WebhookRequests requests, WebhookHttpClient http, DeliveryOutcomes outcomes,
-                   RetryPolicy retry, int maxInFlight, int perSubscription) {
+                   RetryPolicy retry, int maxInFlight) {
         this.claims = claims;
         this.requests = requests;
         this.http = http;
         this.outcomes = outcomes;
         this.retry = retry;
         this.maxInFlight = maxInFlight;
-        this.perSubscription = perSubscription;
     }
 
     void wake() {
@@ -53,58 +51,24 @@ final class DeliverySender {
             again = true;
             return;
         }
-        FreeSlots slots = freeSlots();
-        if (slots.total() <= 0) {
+        int free = Math.min(MAX_CLAIM, maxInFlight - inFlight);
+        if (free <= 0) {
             return;
         }
         claiming = true;
         again = false;
-        claims.claim(slots).onComplete(result -> {
+        claims.claim(free, Map.copyOf(inFlightBySubscription), Map.copyOf(capBySubscription)).onComplete(result -> {
+            claiming = false;
             if (result.failed()) {
-                claiming = false;
                 LOG.warning("claiming deliveries failed (retrying on the next tick): " + result.cause().getMessage());
                 return;
             }
-            sendLeased(result.result(), result.result().size() == slots.total());
+            List<ClaimedDelivery> claimed = result.result();
+            claimed.forEach(this::send);
+            if (again || claimed.size() == free) {
+                wake();
+            }
         });
-    }
-
-    /**
-     * Lends this instance's free slots to the dispatcher, which leases fresh deliveries as it creates them
-     * and so spares them a claim. No claim runs meanwhile, so the two never count the same slot twice;
-     * {@link #sendLeased} or {@link #dispatchFailed} gives the slots back. NONE when a claim is running.
-     */
-    FreeSlots lendToDispatcher() {
-        if (stopped || claiming) {
-            return FreeSlots.NONE;
-        }
-        FreeSlots slots = freeSlots();
-        if (slots.total() > 0) {
-            claiming = true;
-        }
-        return slots;
-    }
-
-    void dispatchFailed() {
-        claiming = false;
-        if (again) {
-            wake();
-        }
-    }
-
-    /** Sends what a claim or the dispatcher leased; {@code full}: the slots were all used, so claim again. */
-    void sendLeased(List<ClaimedDelivery> leased, boolean full) {
-        claiming = false;
-        leased.forEach(this::send);
-        if (again || full) {
-            wake();
-        }
-    }
-
-    private FreeSlots freeSlots() {
-        int free = Math.min(MAX_CLAIM, maxInFlight - inFlight);
-        return free <= 0 ? FreeSlots.NONE
-                : FreeSlots.of(free, inFlightBySubscription, capBySubscription, perSubscription);
     }
 
     void stop() {

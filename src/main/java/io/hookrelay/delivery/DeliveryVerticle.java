@@ -54,10 +54,8 @@ public final class DeliveryVerticle extends VerticleBase {
         outcomes = new DeliveryOutcomes(vertx, pool, owner, settings.disableAfterFailures(), settings.disableAfter(),
                 settings.lease());
         sender = new DeliverySender(new DeliveryClaims(pool, owner, settings.maxInFlightPerSubscription(), settings.lease()),
-                new WebhookRequests(secretBox), http, outcomes, retry, settings.maxInFlight(),
-                settings.maxInFlightPerSubscription());
-        Dispatcher dispatcher = new Dispatcher(pool, DISPATCH_BATCH, sender, owner, settings.maxInFlightPerSubscription(),
-                settings.lease());
+                new WebhookRequests(secretBox), http, outcomes, retry, settings.maxInFlight());
+        Dispatcher dispatcher = new Dispatcher(pool, DISPATCH_BATCH, sender::wake);
         wakeups = new EventWakeups(vertx, connectOptions, dispatcher::wake);
         timer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> {
             dispatcher.wake();
