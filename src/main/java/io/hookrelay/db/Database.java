@@ -48,10 +48,7 @@ public final class Database {
         return PgBuilder.pool()
                 .with(new PoolOptions().setMaxSize(size).setName("hookrelay-engine").setShared(false)
                         .setConnectionTimeout(10).setIdleTimeout(300))
-                // A cached statement may switch to a generic plan, which cannot see how few rows a
-                // claim's LIMIT wants from how large a backlog: a plan per run keeps the index scans.
-                .connectingTo(new PgConnectOptions(options).addProperty("synchronous_commit", "off")
-                        .addProperty("plan_cache_mode", "force_custom_plan"))
+                .connectingTo(new PgConnectOptions(options).addProperty("synchronous_commit", "off"))
                 .using(vertx)
                 .build();
     }

@@ -65,14 +65,18 @@ final class DeliveryClaims {
                     FOR UPDATE SKIP LOCKED) d
                 WHERE sl.ordered AND sl.free > 0),
             due AS (
-                SELECT id, cap FROM candidates ORDER BY next_attempt_at LIMIT $2)
+                SELECT id FROM candidates ORDER BY next_attempt_at LIMIT $2)
             UPDATE deliveries d SET
                 leased_until = now() + make_interval(secs => $7::float8),
                 leased_by = $1,
                 attempts = d.attempts + 1
-            FROM due, events e, subscriptions s
-            WHERE d.id = due.id AND e.id = d.event_id AND s.id = d.subscription_id AND d.status = 'pending'
-            RETURNING d.id, d.tenant_id, d.subscription_id, d.attempts, d.cycle_started_at, due.cap,
+            FROM events e, subscriptions s
+            -- An id array, not a join with due: a cached generic plan merge-joined due with the whole
+            -- primary key index, reading every delivery ever made on each claim.
+            WHERE d.id = ANY (ARRAY(SELECT id FROM due)) AND e.id = d.event_id AND s.id = d.subscription_id
+              AND d.status = 'pending'
+            RETURNING d.id, d.tenant_id, d.subscription_id, d.attempts, d.cycle_started_at,
+                      CASE WHEN s.ordered THEN 1 ELSE coalesce(s.max_in_flight, $4) END AS cap,
                       e.id AS event_id, e.type, e.data::text AS data, e.created_at AS event_created_at,
                       s.url, s.headers, s.secret_enc, s.previous_secret_enc, s.previous_secret_expires_at,
                       s.ed25519_secret_enc

@@ -30,7 +30,7 @@ final class Dispatcher {
                 ON CONFLICT (event_id, subscription_id) DO NOTHING
                 RETURNING 1),
             marked AS (
-                UPDATE events SET dispatched_at = clock_timestamp() WHERE id IN (SELECT id FROM batch)
+                UPDATE events SET dispatched_at = clock_timestamp() WHERE id = ANY (ARRAY(SELECT id FROM batch))
                 RETURNING 1)
             SELECT (SELECT count(*) FROM marked) AS events, (SELECT count(*) FROM fanned) AS deliveries
             """;
