@@ -2,7 +2,11 @@ package io.hookrelay.dashboard;
 
 import io.hookrelay.db.Ids;
 import io.hookrelay.http.ApiException;
-import io.hookrelay.http.SseStream;
+import io.hookrelay.http.ServerSentEvents;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -22,12 +26,12 @@ public final class DeliveryStreamRoutes {
 
     private final Pool pool;
     private final DeliveryOutcomeFeed feed;
-    private final long heartbeatMs;
+    private final Duration heartbeat;
 
-    public DeliveryStreamRoutes(Pool pool, DeliveryOutcomeFeed feed, long heartbeatMs) {
+    public DeliveryStreamRoutes(Pool pool, DeliveryOutcomeFeed feed, Duration heartbeat) {
         this.pool = pool;
         this.feed = feed;
-        this.heartbeatMs = heartbeatMs;
+        this.heartbeat = heartbeat;
     }
 
     public void mount(RouterBuilder api) {
@@ -58,15 +62,23 @@ public final class DeliveryStreamRoutes {
     }
 
     private void open(RoutingContext ctx, Scope scope, UUID subscription) {
+        // Outcomes arrive on the feed's context; frames are written on the request's own.
+        Context context = Vertx.currentContext();
         AtomicReference<DeliveryOutcomeFeed.Listener> listener = new AtomicReference<>();
-        SseStream stream = SseStream.open(ctx, heartbeatMs, () -> {
+        ServerSentEvents stream = ServerSentEvents.open(ctx.vertx(), ctx.response(), heartbeat,
+                ServerSentEvents.DEFAULT_MAX_QUEUED_BYTES);
+        stream.onClose(() -> {
             if (listener.get() != null) {
                 feed.remove(listener.get());
             }
         });
+        stream.begin();
         listener.set(new DeliveryOutcomeFeed.Listener(scope.tenantId(), subscription,
-                outcome -> stream.send(outcome.getString("attempt_id"), "delivery", outcome.encode()),
-                stream::close));
+                outcome -> {
+                    Buffer frame = ServerSentEvents.frame(outcome.getString("attempt_id"), "delivery", outcome.encode());
+                    context.runOnContext(v -> stream.send(frame));
+                },
+                () -> context.runOnContext(v -> stream.end())));
         feed.add(listener.get());
     }
 

@@ -50,7 +50,7 @@ public final class ApiRouter {
                 services.targets(), services.config().secretRotationOverlap()).mount(api);
         new DeliveryRoutes(services.pool(), services.idempotency()).mount(api);
         new StatsRoutes(services.pool()).mount(api);
-        new DeliveryStreamRoutes(services.pool(), services.deliveryOutcomes(), SseStream.HEARTBEAT_MS).mount(api);
+        new DeliveryStreamRoutes(services.pool(), services.deliveryOutcomes(), services.config().streamHeartbeat()).mount(api);
 
         Router router = api.createRouter();
         new HealthRoutes(services.pool()).mount(router);
