@@ -1,12 +1,12 @@
 package io.hookrelay.dashboard;
 
+import io.hookrelay.db.PgListener;
 import io.hookrelay.db.Ids;
 import io.hookrelay.http.JsonFormat;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -29,7 +29,6 @@ public final class DeliveryOutcomeFeed {
 
     private static final Logger LOG = Logger.getLogger(DeliveryOutcomeFeed.class.getName());
     static final String CHANNEL = "hookrelay_attempts";
-    private static final long RETRY_MS = 5_000;
     private static final int READ_BATCH = 1_000;
     /** Ids waiting to be read; beyond this the oldest are dropped (listeners can read them from the list). */
     private static final int MAX_WAITING = 20_000;
@@ -53,35 +52,21 @@ public final class DeliveryOutcomeFeed {
         }
     }
 
-    private final Vertx vertx;
     private final Pool pool;
-    private final PgSubscriber subscriber;
+    private final PgListener listen;
     private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
     private final ArrayDeque<UUID> waiting = new ArrayDeque<>();
     private boolean reading;
     private volatile boolean stopped;
 
     public DeliveryOutcomeFeed(Vertx vertx, Pool pool, PgConnectOptions options) {
-        this.vertx = vertx;
         this.pool = pool;
-        this.subscriber = PgSubscriber.subscriber(vertx, options)
-                .reconnectPolicy(retries -> Math.min(5_000L, 100L * (1L << Math.min(retries, 6))));
-        subscriber.channel(CHANNEL).handler(this::notified);
+        this.listen = new PgListener(vertx, options, CHANNEL, this::notified);
     }
 
-    /** Never fails: without the LISTEN connection streams only stay quiet, so a failed connect is retried. */
+    /** Never fails: without the LISTEN connection streams only stay quiet until it is up. */
     public Future<Void> start() {
-        return subscriber.connect().recover(e -> {
-            LOG.warning("LISTEN " + CHANNEL + " failed, retrying: " + e.getMessage());
-            if (!stopped) {
-                vertx.setTimer(RETRY_MS, id -> {
-                    if (!stopped) {
-                        start();
-                    }
-                });
-            }
-            return Future.succeededFuture();
-        });
+        return listen.start();
     }
 
     /** Disconnects every listener, so open streams never hold up a shutdown. */
@@ -89,7 +74,7 @@ public final class DeliveryOutcomeFeed {
         stopped = true;
         listeners.forEach(listener -> listener.disconnect().run());
         listeners.clear();
-        return subscriber.close();
+        return listen.stop();
     }
 
     public void add(Listener listener) {
