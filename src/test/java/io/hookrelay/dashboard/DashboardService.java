@@ -45,15 +45,11 @@ final class DashboardService {
     }
 
     static JsonObject subscribe(Tenants tenant, String url, JsonObject extra) {
-        Api.Response created = tenant.api().post("/v1/subscriptions", extra.copy().put("url", url));
-        assertEquals(201, created.status(), created::toString);
-        return created.json();
+        return tenant.subscribe(url, extra);
     }
 
     static JsonObject publish(Tenants tenant, String type, Object data) {
-        Api.Response accepted = tenant.api().post("/v1/events", new JsonObject().put("type", type).put("data", data));
-        assertEquals(202, accepted.status(), accepted::toString);
-        return accepted.json();
+        return tenant.publish(type, data);
     }
 
     static long count(String sql) {

@@ -17,4 +17,18 @@ public record Tenants(String tenantId, String keyId, Api api) {
         assertEquals(201, key.status(), key::toString);
         return new Tenants(tenantId, key.json().getString("id"), new Api(app.httpPort(), key.json().getString("key")));
     }
+
+    /** Creates a subscription to {@code url} with the extra fields, asserting 201. */
+    public JsonObject subscribe(String url, JsonObject extra) {
+        Api.Response created = api.post("/v1/subscriptions", extra.copy().put("url", url));
+        assertEquals(201, created.status(), created::toString);
+        return created.json();
+    }
+
+    /** Publishes one event, asserting 202. */
+    public JsonObject publish(String type, Object data) {
+        Api.Response accepted = api.post("/v1/events", new JsonObject().put("type", type).put("data", data));
+        assertEquals(202, accepted.status(), accepted::toString);
+        return accepted.json();
+    }
 }
