@@ -26,6 +26,8 @@ final class DeliveryClaims {
      * flight elsewhere are skipped there, at most a cap's worth). An ordered subscription gives only its
      * oldest pending event, and only once that one is due and not leased: one at a time, in event order.
      * The claim sets only columns no index covers, so PostgreSQL can update the rows in place.
+     * Row locks test status after locking, by primary key: a status test inside the locking scan would let
+     * a generic plan (cached while the table was small) walk a partial index of all pending deliveries.
      */
     private static final String CLAIM = """
             WITH RECURSIVE queues AS (
@@ -59,11 +61,12 @@ final class DeliveryClaims {
                     WHERE subscription_id = sl.id AND status = 'pending'
                     ORDER BY event_seq LIMIT 1) head
                 CROSS JOIN LATERAL (
-                    SELECT id, next_attempt_at FROM deliveries
-                    WHERE id = head.id AND status = 'pending' AND next_attempt_at <= now()
-                      AND (leased_until IS NULL OR leased_until <= now())
-                    FOR UPDATE SKIP LOCKED) d
-                WHERE sl.ordered AND sl.free > 0),
+                    SELECT id, status, next_attempt_at, leased_until FROM deliveries
+                    WHERE id = head.id
+                    -- LIMIT keeps PostgreSQL from pushing the status test below into this scan.
+                    LIMIT 1 FOR UPDATE SKIP LOCKED) d
+                WHERE sl.ordered AND sl.free > 0 AND d.status = 'pending' AND d.next_attempt_at <= now()
+                  AND (d.leased_until IS NULL OR d.leased_until <= now())),
             due AS (
                 SELECT id FROM candidates ORDER BY next_attempt_at LIMIT $2)
             UPDATE deliveries d SET
@@ -72,9 +75,10 @@ final class DeliveryClaims {
                 attempts = d.attempts + 1
             FROM events e, subscriptions s
             -- An id array, not a join with due: a cached generic plan merge-joined due with the whole
-            -- primary key index, reading every delivery ever made on each claim.
+            -- primary key index, reading every delivery ever made on each claim. No status test either
+            -- (the rows are locked and were pending when locked): with one, a generic plan made while
+            -- deliveries was small read the whole pending index (every backlogged delivery) per claim.
             WHERE d.id = ANY (ARRAY(SELECT id FROM due)) AND e.id = d.event_id AND s.id = d.subscription_id
-              AND d.status = 'pending'
             RETURNING d.id, d.tenant_id, d.subscription_id, d.attempts, d.cycle_started_at,
                       CASE WHEN s.ordered THEN 1 ELSE coalesce(s.max_in_flight, $4) END AS cap,
                       e.id AS event_id, e.type, e.data::text AS data, e.created_at AS event_created_at,
