@@ -112,6 +112,9 @@ public final class DeliveryBench {
                     sample.headers(), sample.body(), PLAIN_CONCURRENCY, 3, window);
             System.out.printf("  plain       %.0f POSTs/s (%d in window, %d errors)%n", plain.perSecond(),
                     plain.completed(), plain.errors());
+            if (plain.cpu() != null) {
+                System.out.printf("  cpu         %s%n", plain.cpu().per(plain.completed(), "POSTs"));
+            }
             System.out.println("== summary");
             for (Throughput run : runs) {
                 double ratio = run.perSecond() / plain.perSecond();
@@ -164,12 +167,15 @@ public final class DeliveryBench {
             System.out.printf("  window      starts after a %d s warm-up once publishing has ended%n", WARMUP_SECONDS);
             sleepUntil(System.nanoTime() + TimeUnit.SECONDS.toNanos(WARMUP_SECONDS));
 
+            CpuAccount.Snapshot cpuFrom = CpuAccount.snapshot(service.process.pid());
             Drain drain = drain(receiver, expected, window);
+            CpuAccount.Spent cpu = CpuAccount.between(cpuFrom, CpuAccount.snapshot(service.process.pid()));
             System.out.printf("  backlog     %d deliveries at the window's start, %d at its end%s%n",
                     drain.startBacklog(), Math.max(0, drain.endBacklog()), drain.ranDry()
                             ? " - RAN DRY before the window's end, the rate is over the time it lasted" : " (never empty)");
             System.out.printf("  deliveries  %.0f /s (%d in %.1f s)   goal >= 5000/s: %s%n",
                     drain.perSecond(), drain.delivered(), drain.seconds(), verdict(drain.perSecond() >= 5000));
+            System.out.printf("  cpu         %s%n", cpu.per(drain.delivered(), "deliveries"));
             System.out.printf("  per second  %s%n", drain.perSecondCounts().stream().map(String::valueOf)
                     .collect(Collectors.joining(" ")));
             if (subscriptions > 1) {

@@ -12,6 +12,7 @@ import io.vertx.core.http.RequestOptions;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -24,7 +25,7 @@ final class DeliveryPlainPosts {
     /** Set by the client from the request itself; copying them would duplicate or contradict them. */
     private static final Set<String> OWN_HEADERS = Set.of("host", "content-length", "connection", "transfer-encoding");
 
-    record Result(long completed, long errors, double seconds) {
+    record Result(long completed, long errors, double seconds, CpuAccount.Spent cpu) {
         double perSecond() {
             return completed / seconds;
         }
@@ -46,6 +47,14 @@ final class DeliveryPlainPosts {
         LongAdder errors = new LongAdder();
         AtomicInteger running = new AtomicInteger(concurrency);
         Promise<Void> done = Promise.promise();
+        // The machine's CPU over the measured window only, for comparing with a delivery run's.
+        AtomicReference<CpuAccount.Snapshot> cpuFrom = new AtomicReference<>();
+        AtomicReference<CpuAccount.Spent> cpu = new AtomicReference<>();
+        vertx.setTimer(TimeUnit.SECONDS.toMillis(warmupSeconds), id -> {
+            cpuFrom.set(CpuAccount.snapshot(0));
+            vertx.setTimer(TimeUnit.SECONDS.toMillis(seconds),
+                    id2 -> cpu.set(CpuAccount.between(cpuFrom.get(), CpuAccount.snapshot(0))));
+        });
         for (int i = 0; i < concurrency; i++) {
             loop(http, request, body, measureFrom, end, completed, errors, () -> {
                 if (running.decrementAndGet() == 0) {
@@ -55,7 +64,7 @@ final class DeliveryPlainPosts {
         }
         done.future().await(warmupSeconds + seconds + 60L, TimeUnit.SECONDS);
         http.close().await(10, TimeUnit.SECONDS);
-        return new Result(completed.sum(), errors.sum(), seconds);
+        return new Result(completed.sum(), errors.sum(), seconds, cpu.get());
     }
 
     private static void loop(HttpClient http, RequestOptions request, Buffer body, long measureFrom, long end,
