@@ -15,7 +15,7 @@ import org.yaml.snakeyaml.Yaml;
  * Loads {@code openapi/hookrelay.yaml} for request validation. Vert.x's contract model refuses response
  * media types it does not know, such as {@code application/problem+json} and {@code text/event-stream};
  * responses are not validated, so the copy handed to Vert.x lists them as plain JSON and plain text
- * while clients get the file unchanged.
+ * while clients get the file unchanged. Validators are built once per schema ({@link CachedSchemaValidators}).
  */
 public final class Contract {
 
@@ -30,7 +30,7 @@ public final class Contract {
         Map<String, Object> raw = new Yaml(new LoaderOptions()).load(yaml.toString());
         JsonObject contract = new JsonObject(raw).copy();
         rewriteUnknownMediaTypes(contract);
-        return OpenAPIContract.from(vertx, contract);
+        return OpenAPIContract.from(vertx, contract).map(CachedSchemaValidators::new);
     }
 
     private static void rewriteUnknownMediaTypes(Object node) {
