@@ -156,11 +156,11 @@ public final class DeliveryBench {
             }
             long expected;
             if (backlog == Backlog.FANNED_OUT) {
-                expected = live(api, receiver, subscriptions, events, MAX_PUBLISH_SECONDS) * subscriptions;
+                expected = live(service, api, receiver, subscriptions, events, MAX_PUBLISH_SECONDS) * subscriptions;
             } else {
                 // A live phase is only worth its time where nothing else shows publishing and delivering together.
                 long liveEvents = subscriptions == 1
-                        ? live(api, receiver, subscriptions, LIVE_SECONDS * 20_000L, LIVE_SECONDS) : 0;
+                        ? live(service, api, receiver, subscriptions, LIVE_SECONDS * 20_000L, LIVE_SECONDS) : 0;
                 expected = liveEvents * subscriptions + prePublishAndRecover(api, ids, events, runStart);
             }
             // Lets the dispatcher finish fanning out the last events and the engine settle into draining.
@@ -197,15 +197,17 @@ public final class DeliveryBench {
      * Publishing and delivering at once: up to {@code maxEvents} within {@code maxSeconds}. Prints both rates
      * after the warm-up and returns how many events were accepted.
      */
-    private static long live(DeliveryApi api, DeliveryReceiver receiver, int subscriptions, long maxEvents,
-                             int maxSeconds) throws Exception {
+    private static long live(BenchService service, DeliveryApi api, DeliveryReceiver receiver, int subscriptions,
+                             long maxEvents, int maxSeconds) throws Exception {
         long start = System.nanoTime();
         DeliveryFlood flood = DeliveryFlood.start(api, maxEvents, PUBLISH_CLIENTS, maxSeconds);
         sleepUntil(start + TimeUnit.SECONDS.toNanos(WARMUP_SECONDS));
         long fromCount = receiver.requests();
         long fromAccepted = flood.accepted();
         long from = System.nanoTime();
+        CpuAccount.Snapshot cpuFrom = CpuAccount.snapshot(service.process.pid());
         flood.done().await(maxSeconds + 30L, TimeUnit.SECONDS);
+        CpuAccount.Spent cpu = CpuAccount.between(cpuFrom, CpuAccount.snapshot(service.process.pid()));
         double seconds = (System.nanoTime() - from) / 1e9;
         long backlog = flood.accepted() * subscriptions - receiver.requests();
         System.out.printf("  live        %d events accepted (%d errors) in %.1f s from %d clients while the service"
@@ -213,6 +215,7 @@ public final class DeliveryBench {
                         + " deliveries at the end%n",
                 flood.accepted(), flood.errors(), (System.nanoTime() - start) / 1e9, PUBLISH_CLIENTS, WARMUP_SECONDS,
                 (flood.accepted() - fromAccepted) / seconds, (receiver.requests() - fromCount) / seconds, backlog);
+        System.out.printf("  live cpu    %s%n", cpu.per(flood.accepted() - fromAccepted, "events published"));
         return flood.accepted();
     }
 
