@@ -11,11 +11,14 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * Records attempt outcomes in batches: whatever finished while the previous batch was being written goes
@@ -48,7 +51,10 @@ final class DeliveryOutcomes {
                      AS r (id, status, next_at, code, error, at),
                  subscriptions s
             WHERE d.id = r.id AND s.id = d.subscription_id AND d.leased_by = $7
+            RETURNING d.id
             """;
+    // The attempts of deliveries this transaction has just updated: they exist and stay locked until it
+    // commits, so a delete waits for it and then takes these attempts too (V10's trigger).
     private static final String INSERT_ATTEMPTS = """
             INSERT INTO delivery_attempts (delivery_id, tenant_id, subscription_id, attempt, attempted_at, duration_ms,
                                            status_code, error, response_excerpt, request_headers)
@@ -57,8 +63,12 @@ final class DeliveryOutcomes {
             FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::timestamptz[], $6::int[], $7::int[],
                         $8::text[], $9::text[], $10::text[])
                 AS a (delivery_id, tenant_id, subscription_id, attempt, at, duration, code, error, excerpt, headers)
-            -- A subscription deleted while its delivery was in flight takes the delivery with it.
-            WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = a.delivery_id)
+            """;
+    // The attempts of deliveries whose lease ran out while they were sent (another sender has them now): still
+    // recorded, as long as the delivery exists, which the lock keeps true until this transaction commits. A
+    // subscription deleted while its delivery was in flight takes the delivery with it.
+    private static final String INSERT_ATTEMPTS_OF_LOST_LEASES = INSERT_ATTEMPTS + """
+            WHERE a.delivery_id IN (SELECT id FROM deliveries WHERE id = ANY ($1::uuid[]) FOR KEY SHARE)
             """;
     // A success resets the streak; failures after the last success in this batch start or extend it.
     private static final String UPDATE_HEALTH = """
@@ -173,9 +183,21 @@ final class DeliveryOutcomes {
         UUID[] subscriptions = batch.stream().map(o -> o.delivery().subscriptionId()).distinct().toArray(UUID[]::new);
         return conn.preparedQuery(LOCK_SUBSCRIPTIONS).execute(Tuple.tuple().addValue(subscriptions))
                 .compose(v -> conn.preparedQuery(UPDATE_DELIVERIES).execute(deliveryArgs(batch)))
-                .compose(v -> conn.preparedQuery(INSERT_ATTEMPTS).execute(attemptArgs(batch)))
+                .compose(updated -> {
+                    Set<UUID> ours = new HashSet<>();
+                    updated.forEach(row -> ours.add(row.getUUID(0)));
+                    Map<Boolean, List<Outcome>> split = batch.stream()
+                            .collect(Collectors.partitioningBy(o -> ours.contains(o.delivery().id())));
+                    return insertAttempts(conn, INSERT_ATTEMPTS, split.get(true))
+                            .compose(w -> insertAttempts(conn, INSERT_ATTEMPTS_OF_LOST_LEASES, split.get(false)));
+                })
                 .compose(v -> conn.preparedQuery(UPDATE_HEALTH).execute(healthArgs(batch)))
                 .compose(v -> disable(conn, batch));
+    }
+
+    private static Future<Void> insertAttempts(SqlConnection conn, String sql, List<Outcome> outcomes) {
+        return outcomes.isEmpty() ? Future.succeededFuture()
+                : conn.preparedQuery(sql).execute(attemptArgs(outcomes)).mapEmpty();
     }
 
     private Future<Void> disable(SqlConnection conn, List<Outcome> batch) {

@@ -1,0 +1,120 @@
+package io.hookrelay.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.hookrelay.db.Database;
+import io.hookrelay.db.Migrations;
+import io.hookrelay.support.TestDatabase;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Attempts are recorded without a foreign key (V10), so these pin down what the key used to guarantee: every
+ * attempt of a delivery that still exists is kept, also one whose lease another sender has taken over; none
+ * is kept for a delivery deleted meanwhile; deleting deliveries, directly or with their subscription, takes
+ * their attempts.
+ */
+class DeliveryOutcomesTest {
+
+    private static final String US = "sender-us";
+    static TestDatabase database;
+    static Vertx vertx;
+    static Pool pool;
+
+    @BeforeAll
+    static void start() {
+        database = TestDatabase.get("outcomes");
+        Migrations.migrate(database.url());
+        vertx = Vertx.vertx();
+        pool = Database.pool(vertx, database.url(), 2);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    @DisplayName("attempts are kept for leased and lost-lease deliveries, not for deleted ones, and go with their delivery")
+    void attemptsFollowTheirDeliveries() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        UUID subscription = UUID.randomUUID();
+        database.execute("INSERT INTO tenants (id, name) VALUES ('" + tenant + "', 'outcomes')");
+        database.execute("INSERT INTO subscriptions (id, tenant_id, url, secret_enc) VALUES ('" + subscription + "', '"
+                + tenant + "', 'http://127.0.0.1:9/hook', '\\x00')");
+        UUID ours = delivery(tenant, subscription, US);
+        UUID lost = delivery(tenant, subscription, "sender-elsewhere");
+        UUID deleted = delivery(tenant, subscription, US);
+        database.execute("DELETE FROM deliveries WHERE id = '" + deleted + "'");
+
+        record(List.of(outcome(ours, tenant, subscription), outcome(lost, tenant, subscription),
+                outcome(deleted, tenant, subscription)));
+
+        assertEquals(1, attempts(ours), "the attempt of a delivery this sender holds");
+        assertEquals(1, count(ours, "status = 'succeeded' AND leased_by IS NULL"), "settled by this sender");
+        assertEquals(1, attempts(lost), "the attempt was made, so it is kept although another sender has the delivery");
+        assertEquals(1, count(lost, "status = 'pending' AND leased_by = 'sender-elsewhere'"),
+                "a lost lease does not settle the other sender's delivery");
+        assertEquals(0, attempts(deleted), "no attempt outlives its delivery");
+
+        database.execute("DELETE FROM deliveries WHERE id = '" + ours + "'");
+        assertEquals(0, attempts(ours), "deleting a delivery deletes its attempts");
+        database.execute("DELETE FROM subscriptions WHERE id = '" + subscription + "'");
+        assertEquals(0, database.count("SELECT count(*) FROM delivery_attempts WHERE subscription_id = '"
+                + subscription + "'"), "deleting the subscription takes its deliveries and their attempts");
+    }
+
+    private static UUID delivery(UUID tenant, UUID subscription, String leasedBy) {
+        UUID event = UUID.randomUUID();
+        UUID delivery = UUID.randomUUID();
+        database.execute("INSERT INTO events (id, tenant_id, type, data) VALUES ('" + event + "', '" + tenant
+                + "', 'order.created', '{}')");
+        database.execute("""
+                INSERT INTO deliveries (id, tenant_id, event_id, event_seq, subscription_id, attempts, leased_by, leased_until)
+                SELECT '%s', tenant_id, id, seq, '%s', 1, '%s', now() + interval '5 minutes' FROM events WHERE id = '%s'
+                """.formatted(delivery, subscription, leasedBy, event));
+        return delivery;
+    }
+
+    private static Outcome outcome(UUID delivery, UUID tenant, UUID subscription) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        ClaimedDelivery claimed = new ClaimedDelivery(delivery, tenant, subscription, 1, 8, now, UUID.randomUUID(),
+                "order.created", "{}", now, "http://127.0.0.1:9/hook", new JsonObject(), new byte[] {0}, null, null,
+                null);
+        return new Outcome(claimed, new SendResult(200, null, "ok", 3, null), Outcome.SUCCEEDED, null, Instant.now(),
+                Map.of("content-type", "application/json"));
+    }
+
+    /** Hands the outcomes over on a Vert.x context, as the sender does, and waits until they are written. */
+    private static void record(List<Outcome> outcomes) throws Exception {
+        DeliveryOutcomes writer = new DeliveryOutcomes(vertx, pool, US, 10, Duration.ofDays(5), Duration.ofMinutes(5));
+        Promise<Void> written = Promise.promise();
+        vertx.runOnContext(v -> {
+            writer.onIdle(written::tryComplete);
+            outcomes.forEach(writer::add);
+        });
+        written.future().await(30, TimeUnit.SECONDS);
+    }
+
+    private static long attempts(UUID delivery) {
+        return database.count("SELECT count(*) FROM delivery_attempts WHERE delivery_id = '" + delivery + "'");
+    }
+
+    private static long count(UUID delivery, String condition) {
+        return database.count("SELECT count(*) FROM deliveries WHERE id = '" + delivery + "' AND " + condition);
+    }
+}
