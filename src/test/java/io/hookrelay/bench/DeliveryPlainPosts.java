@@ -12,7 +12,6 @@ import io.vertx.core.http.RequestOptions;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -48,12 +47,11 @@ final class DeliveryPlainPosts {
         AtomicInteger running = new AtomicInteger(concurrency);
         Promise<Void> done = Promise.promise();
         // The machine's CPU over the measured window only, for comparing with a delivery run's.
-        AtomicReference<CpuAccount.Snapshot> cpuFrom = new AtomicReference<>();
-        AtomicReference<CpuAccount.Spent> cpu = new AtomicReference<>();
+        Promise<CpuAccount.Spent> cpu = Promise.promise();
         vertx.setTimer(TimeUnit.SECONDS.toMillis(warmupSeconds), id -> {
-            cpuFrom.set(CpuAccount.snapshot(0));
+            CpuAccount.Snapshot cpuFrom = CpuAccount.snapshot(0);
             vertx.setTimer(TimeUnit.SECONDS.toMillis(seconds),
-                    id2 -> cpu.set(CpuAccount.between(cpuFrom.get(), CpuAccount.snapshot(0))));
+                    id2 -> cpu.complete(CpuAccount.between(cpuFrom, CpuAccount.snapshot(0))));
         });
         for (int i = 0; i < concurrency; i++) {
             loop(http, request, body, measureFrom, end, completed, errors, () -> {
@@ -64,7 +62,7 @@ final class DeliveryPlainPosts {
         }
         done.future().await(warmupSeconds + seconds + 60L, TimeUnit.SECONDS);
         http.close().await(10, TimeUnit.SECONDS);
-        return new Result(completed.sum(), errors.sum(), seconds, cpu.get());
+        return new Result(completed.sum(), errors.sum(), seconds, cpu.future().await(10, TimeUnit.SECONDS));
     }
 
     private static void loop(HttpClient http, RequestOptions request, Buffer body, long measureFrom, long end,
