@@ -50,7 +50,8 @@ public final class DeliveryVerticle extends VerticleBase {
         pool = Database.enginePool(vertx, connectOptions, ENGINE_CONNECTIONS);
         RetryPolicy retry = new RetryPolicy(settings.retryInitial(), settings.retryMax(), settings.retryMaxAttempts(),
                 settings.retryMaxAge());
-        http = new WebhookHttpClient(vertx, targets, settings.connectTimeout(), settings.timeout(), 4096, USER_AGENT);
+        http = new WebhookHttpClient(vertx, targets, settings.connectTimeout(), settings.timeout(), 4096, USER_AGENT,
+                settings.maxInFlight());
         outcomes = new DeliveryOutcomes(vertx, pool, owner, settings.disableAfterFailures(), settings.disableAfter(),
                 settings.lease());
         sender = new DeliverySender(new DeliveryClaims(pool, owner, settings.maxInFlightPerSubscription(), settings.lease()),

@@ -30,8 +30,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>At most {@code maxResponseExcerptBytes} of a response body is kept; a little more is read
  *       and dropped so the connection can be reused, and a body longer than that is cut off.
  *   <li>Connections are kept alive and pooled per endpoint (address and host name), up to
- *       {@link #MAX_CONNECTIONS_PER_ENDPOINT} each. Vert.x 5.0 has no overall pool limit; the
- *       caller bounds the total by how many sends it keeps in flight.
+ *       {@code maxConnectionsPerEndpoint} each. The caller bounds how many sends it keeps in flight per
+ *       subscription and in all, so the pool is sized not to add a tighter limit of its own: with 16,
+ *       a subscription allowed 256 requests at once got 16, and subscriptions sharing a host shared 16.
  * </ul>
  *
  * Headers go out exactly as given plus {@code user-agent}, {@code host} and {@code content-length};
@@ -39,8 +40,6 @@ import java.util.concurrent.TimeUnit;
  * user-agent and the other hop-by-hop ones) are ignored. No compression is offered or applied.
  */
 public final class WebhookHttpClient implements AutoCloseable {
-
-    static final int MAX_CONNECTIONS_PER_ENDPOINT = 16;
 
     /**
      * Idle pooled connections are closed after this long. Many servers drop idle keep-alive
@@ -56,9 +55,9 @@ public final class WebhookHttpClient implements AutoCloseable {
     private volatile boolean closed;
 
     public WebhookHttpClient(Vertx vertx, TargetUrlPolicy targets, Duration connectTimeout, Duration totalTimeout,
-            int maxResponseExcerptBytes, String userAgent) {
+            int maxResponseExcerptBytes, String userAgent, int maxConnectionsPerEndpoint) {
         this(vertx, targets, connectTimeout, totalTimeout, maxResponseExcerptBytes, userAgent,
-                InetAddress::getAllByName, null);
+                maxConnectionsPerEndpoint, InetAddress::getAllByName, null);
     }
 
     /**
@@ -66,7 +65,8 @@ public final class WebhookHttpClient implements AutoCloseable {
      * for receivers with test certificates.
      */
     WebhookHttpClient(Vertx vertx, TargetUrlPolicy targets, Duration connectTimeout, Duration totalTimeout,
-            int maxResponseExcerptBytes, String userAgent, TargetUrlPolicy.Resolver resolver, TrustOptions trust) {
+            int maxResponseExcerptBytes, String userAgent, int maxConnectionsPerEndpoint,
+            TargetUrlPolicy.Resolver resolver, TrustOptions trust) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         Objects.requireNonNull(targets, "targets");
         Objects.requireNonNull(resolver, "resolver");
@@ -93,7 +93,7 @@ public final class WebhookHttpClient implements AutoCloseable {
         }
         this.client = vertx.httpClientBuilder()
                 .with(options)
-                .with(new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_ENDPOINT))
+                .with(new PoolOptions().setHttp1MaxSize(maxConnectionsPerEndpoint))
                 // A receiver resetting a connection is an outcome its exchange already reports;
                 // without a handler Vert.x would also log every such reset as an error.
                 .withConnectHandler(connection -> connection.exceptionHandler(failure -> { }))

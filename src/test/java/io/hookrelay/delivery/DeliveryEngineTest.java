@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -262,6 +263,28 @@ class DeliveryEngineTest {
             assertEquals(2, receiver.received().size(), "no third request while two hang");
             assertEquals(400, tenant.api().patch("/v1/subscriptions/" + sub.getString("id"),
                     new JsonObject().put("max_in_flight", 0)).status());
+        }
+    }
+
+    @Test
+    @DisplayName("a max_in_flight above the connection pool's old 16 is honoured: 32 requests at once, never 33")
+    void largeCapIsHonoured() throws Exception {
+        Tenants tenant = Tenants.create(app, "wide");
+        AtomicInteger concurrent = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        try (Receiver receiver = Receiver.start(vertx, (n, request, v) -> {
+            most.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+            v.setTimer(1000, id -> {
+                concurrent.decrementAndGet();
+                request.response().setStatusCode(200).end();
+            });
+        })) {
+            JsonObject sub = subscribe(tenant, receiver.url(), new JsonObject().put("max_in_flight", 32));
+            for (int i = 0; i < 64; i++) {
+                publish(tenant, "wide.event", i);
+            }
+            Receiver.await("all 64 delivered", PATIENCE, () -> deliveries(sub.getString("id"), "succeeded") == 64);
+            assertEquals(32, most.get(), "as many requests at once as max_in_flight allows, and no more");
         }
     }
 
