@@ -44,6 +44,12 @@ final class DeliveryLatencies {
         return new DeliveryLatencies(sorted, 0);
     }
 
+    /** Several runs' latencies as one sample, for percentiles over all of them. */
+    static DeliveryLatencies merge(List<DeliveryLatencies> runs) {
+        long[] all = runs.stream().flatMapToLong(run -> Arrays.stream(run.sorted)).sorted().toArray();
+        return new DeliveryLatencies(all, runs.stream().mapToLong(DeliveryLatencies::missing).sum());
+    }
+
     /** True once every (event, path) pair has arrived; used to end the drain wait early. */
     static boolean allArrived(Map<String, Long> sentAt, DeliveryReceiver receiver, List<String> paths) {
         for (String id : sentAt.keySet()) {
