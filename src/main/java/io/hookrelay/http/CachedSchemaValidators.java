@@ -17,8 +17,8 @@ import io.vertx.openapi.contract.SecurityRequirement;
 import io.vertx.openapi.contract.SecurityScheme;
 import io.vertx.openapi.contract.Server;
 import java.util.List;
+import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The contract as Vert.x's request validation sees it, with one change: a schema's validator is built once
@@ -33,7 +33,7 @@ final class CachedSchemaValidators implements OpenAPIContract {
 
     CachedSchemaValidators(OpenAPIContract contract) {
         this.contract = contract;
-        this.schemas = new Repository(contract.getSchemaRepository());
+        this.schemas = new Repository(contract);
     }
 
     @Override
@@ -91,45 +91,38 @@ final class CachedSchemaValidators implements OpenAPIContract {
         return contract.securityScheme(name);
     }
 
-    private record Identity(JsonSchema schema) {
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Identity identity && identity.schema == schema;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(schema);
-        }
-    }
-
-    /** Caches only {@link #validator(JsonSchema)}, the one the request validator calls; the rest delegates. */
+    /**
+     * Builds a validator for every parameter and request body of the contract once; those are the schemas the
+     * request validator asks for. Any other schema is passed on to the contract's own repository.
+     */
     private static final class Repository implements SchemaRepository {
-
-        /** Far above the contract's parameters and bodies; past it nothing more is cached. */
-        private static final int MAX_CACHED = 4096;
 
         private final SchemaRepository repository;
         // The contract's schemas are objects made once when it is loaded, so identity is the key (hashing a
-        // schema's content on every request would cost much of what the cache saves).
-        private final Map<Identity, Validator> validators = new ConcurrentHashMap<>();
+        // schema's content on every request would cost much of what the cache saves). Filled in the
+        // constructor and only read afterwards, so every thread may read it.
+        private final Map<JsonSchema, Validator> validators = new IdentityHashMap<>();
 
-        private Repository(SchemaRepository repository) {
-            this.repository = repository;
+        private Repository(OpenAPIContract contract) {
+            this.repository = contract.getSchemaRepository();
+            for (Operation operation : contract.operations()) {
+                operation.getParameters().forEach(parameter -> prebuild(parameter.getSchema()));
+                if (operation.getRequestBody() != null) {
+                    operation.getRequestBody().getContent().values().forEach(type -> prebuild(type.getSchema()));
+                }
+            }
+        }
+
+        private void prebuild(JsonSchema schema) {
+            if (schema != null) {
+                validators.computeIfAbsent(schema, repository::validator);
+            }
         }
 
         @Override
         public Validator validator(JsonSchema schema) {
-            Identity key = new Identity(schema);
-            Validator cached = validators.get(key);
-            if (cached != null) {
-                return cached;
-            }
-            Validator fresh = repository.validator(schema);
-            if (validators.size() < MAX_CACHED) {
-                validators.putIfAbsent(key, fresh);
-            }
-            return fresh;
+            Validator prebuilt = validators.get(schema);
+            return prebuilt != null ? prebuilt : repository.validator(schema);
         }
 
         @Override

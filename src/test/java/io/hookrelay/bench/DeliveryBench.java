@@ -113,9 +113,7 @@ public final class DeliveryBench {
                     sample.headers(), sample.body(), PLAIN_CONCURRENCY, 3, window);
             System.out.printf("  plain       %.0f POSTs/s (%d in window, %d errors)%n", plain.perSecond(),
                     plain.completed(), plain.errors());
-            if (plain.cpu() != null) {
-                System.out.printf("  cpu         %s%n", plain.cpu().per(plain.completed(), "POSTs"));
-            }
+            System.out.printf("  cpu         %s%n", plain.cpu().per(plain.completed(), "POSTs"));
             System.out.println("== summary");
             for (Throughput run : runs) {
                 double ratio = run.perSecond() / plain.perSecond();
