@@ -32,8 +32,7 @@ final class DeliveryRepository {
     // The same fresh start as enabling a subscription: due now, a new retry budget and age limit. The
     // attempt history stays; the event id (the webhook-id) does not change.
     private static final String QUEUE_AGAIN = """
-            status = 'pending', next_attempt_at = now(), attempts = 0, cycle_started_at = now(), completed_at = NULL,
-            leased_by = NULL, leased_until = NULL""";
+            status = 'pending', next_attempt_at = now(), attempts = 0, cycle_started_at = now(), completed_at = NULL""";
     private static final String RETRY_ONE = """
             WITH target AS (
                 SELECT d.id, d.status, s.status AS subscription_status

@@ -4,14 +4,16 @@ import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** A delivery this instance holds the lease on, with what it takes to send it. */
+/** A delivery this instance sends (it holds the lease on the subscription's queue), with what that takes. */
 record ClaimedDelivery(
         UUID id,
         UUID tenantId,
         UUID subscriptionId,
         int attempt,
+        boolean ordered,
         int cap,
         OffsetDateTime cycleStartedAt,
+        OffsetDateTime nextAttemptAt,
         UUID eventId,
         String eventType,
         String eventData,
@@ -22,4 +24,8 @@ record ClaimedDelivery(
         byte[] previousSecret,
         OffsetDateTime previousSecretExpiresAt,
         byte[] ed25519Secret) {
+
+    QueuePosition position() {
+        return new QueuePosition(nextAttemptAt, id);
+    }
 }

@@ -7,27 +7,32 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * Claims due deliveries in one statement: lock a batch with SKIP LOCKED, at most the free slots of each
- * subscription and oldest due first within it, and lease them to this instance. If this instance dies, the lease
- * runs out and the deliveries are due again for any instance.
+ * Claims due deliveries in one statement. A subscription's queue is sent by one instance at a time, the
+ * holder of its lease in {@code delivery_queue_leases}: the claim takes or renews the leases of the queues it
+ * serves and reads up to each one's free slots of due deliveries, leaving out those this instance already
+ * holds (in flight, or sent with the outcome not yet committed). If this instance dies its leases run out
+ * and another instance sends whatever is still pending.
  */
 final class DeliveryClaims {
 
     /*
      * Subscription by subscription, so that no subscription's backlog is scanned to reach another's: a
      * skip scan lists the subscriptions with pending deliveries (one index probe each), and each open one
-     * gives at most its free slots from its own slice of deliveries_due_by_subscription (deliveries in
-     * flight elsewhere are skipped there, at most a cap's worth). An ordered subscription gives only its
-     * oldest pending event, and only once that one is due and not leased: one at a time, in event order.
-     * The claim sets only columns no index covers, so PostgreSQL can update the rows in place.
-     * Row locks test status after locking, by primary key: a status test inside the locking scan would let
-     * a generic plan (cached while the table was small) walk a partial index of all pending deliveries.
+     * gives at most its free slots from its own slice of deliveries_due_by_subscription. An ordered
+     * subscription gives only its oldest pending event, once due (the sender offers it no slot while it
+     * holds anything of it): one at a time, in event order.
+     * A queue's lease is written only when it is taken or half spent, so a steady claim writes nothing.
+     * Rows are read by primary key from an id array with no status test: a status test there would let a
+     * generic plan (cached while the table was small) walk a partial index of all pending deliveries, and
+     * a join would let it merge-join the whole primary key.
      */
     private static final String CLAIM = """
             WITH RECURSIVE queues AS (
@@ -37,54 +42,67 @@ final class DeliveryClaims {
                         WHERE d.status = 'pending' AND d.subscription_id > q.subscription_id
                         ORDER BY d.subscription_id LIMIT 1)
                 FROM queues q WHERE q.subscription_id IS NOT NULL),
-            slots AS (
-                SELECT s.id, s.ordered, c.cap, least($2, c.cap - coalesce(b.in_flight, 0)) AS free
+            open AS (
+                SELECT s.id, s.ordered, least($2, c.cap - coalesce(b.busy, 0)) AS free,
+                       l.owner = $1 AND l.leased_until > now() + make_interval(secs => $7::float8 / 2) AS fresh
                 FROM queues q
                 JOIN subscriptions s ON s.id = q.subscription_id
                 CROSS JOIN LATERAL (SELECT CASE WHEN s.ordered THEN 1 ELSE coalesce(s.max_in_flight, $4) END AS cap) c
-                LEFT JOIN unnest($5::uuid[], $6::int[]) AS b (subscription_id, in_flight) ON b.subscription_id = s.id
-                WHERE s.status = 'active' AND NOT (s.id = ANY ($3::uuid[]))),
+                LEFT JOIN unnest($5::uuid[], $6::int[]) AS b (subscription_id, busy) ON b.subscription_id = s.id
+                LEFT JOIN delivery_queue_leases l ON l.subscription_id = s.id
+                WHERE s.status = 'active' AND NOT (s.id = ANY ($3::uuid[]))
+                  AND (l.owner IS NULL OR l.owner = $1 OR l.leased_until <= now())),
+            taken AS (
+                INSERT INTO delivery_queue_leases AS l (subscription_id, owner, leased_until)
+                SELECT id, $1, now() + make_interval(secs => $7::float8) FROM open
+                WHERE free > 0 AND fresh IS NOT TRUE
+                ON CONFLICT (subscription_id) DO UPDATE SET owner = excluded.owner, leased_until = excluded.leased_until
+                    WHERE l.owner = excluded.owner OR l.leased_until <= now()
+                RETURNING subscription_id),
+            mine AS (
+                SELECT id, ordered, free FROM open
+                WHERE free > 0 AND (fresh OR id IN (SELECT subscription_id FROM taken))),
             candidates AS (
-                SELECT d.id, d.next_attempt_at, sl.cap
-                FROM slots sl CROSS JOIN LATERAL (
+                SELECT d.id, d.next_attempt_at
+                FROM mine m
+                LEFT JOIN unnest($9::uuid[], $10::timestamptz[], $11::uuid[]) AS c (subscription_id, at, id)
+                    ON c.subscription_id = m.id
+                CROSS JOIN LATERAL (
                     SELECT id, next_attempt_at FROM deliveries
-                    WHERE subscription_id = sl.id AND status = 'pending' AND next_attempt_at <= now()
-                      AND (leased_until IS NULL OR leased_until <= now())
-                    ORDER BY next_attempt_at LIMIT greatest(sl.free, 0)
-                    FOR UPDATE SKIP LOCKED) d
-                WHERE NOT sl.ordered AND sl.free > 0
+                    WHERE subscription_id = m.id AND status = 'pending' AND next_attempt_at <= now()
+                      AND (next_attempt_at, id) > (coalesce(c.at, '-infinity'), coalesce(c.id, '00000000-0000-0000-0000-000000000000'))
+                      -- hashed: the held ids are tested once per row read, and may be a thousand
+                      AND id NOT IN (SELECT unnest($8::uuid[]))
+                    ORDER BY next_attempt_at, id LIMIT m.free) d
+                WHERE NOT m.ordered
                 UNION ALL
-                SELECT d.id, d.next_attempt_at, sl.cap
-                FROM slots sl
-                CROSS JOIN LATERAL (
-                    SELECT id FROM deliveries
-                    WHERE subscription_id = sl.id AND status = 'pending'
+                SELECT head.id, head.next_attempt_at
+                FROM mine m CROSS JOIN LATERAL (
+                    SELECT id, next_attempt_at FROM deliveries
+                    WHERE subscription_id = m.id AND status = 'pending'
                     ORDER BY event_seq LIMIT 1) head
-                CROSS JOIN LATERAL (
-                    SELECT id, status, next_attempt_at, leased_until FROM deliveries
-                    WHERE id = head.id
-                    -- LIMIT keeps PostgreSQL from pushing the status test below into this scan.
-                    LIMIT 1 FOR UPDATE SKIP LOCKED) d
-                WHERE sl.ordered AND sl.free > 0 AND d.status = 'pending' AND d.next_attempt_at <= now()
-                  AND (d.leased_until IS NULL OR d.leased_until <= now())),
+                WHERE m.ordered AND head.next_attempt_at <= now()),
             due AS (
-                SELECT id FROM candidates ORDER BY next_attempt_at LIMIT $2)
-            UPDATE deliveries d SET
-                leased_until = now() + make_interval(secs => $7::float8),
-                leased_by = $1,
-                attempts = d.attempts + 1
-            FROM events e, subscriptions s
-            -- An id array, not a join with due: a cached generic plan merge-joined due with the whole
-            -- primary key index, reading every delivery ever made on each claim. No status test either
-            -- (the rows are locked and were pending when locked): with one, a generic plan made while
-            -- deliveries was small read the whole pending index (every backlogged delivery) per claim.
-            WHERE d.id = ANY (ARRAY(SELECT id FROM due)) AND e.id = d.event_id AND s.id = d.subscription_id
-            RETURNING d.id, d.tenant_id, d.subscription_id, d.attempts, d.cycle_started_at,
-                      CASE WHEN s.ordered THEN 1 ELSE coalesce(s.max_in_flight, $4) END AS cap,
-                      e.id AS event_id, e.type, e.data::text AS data, e.created_at AS event_created_at,
-                      s.url, s.headers, s.secret_enc, s.previous_secret_enc, s.previous_secret_expires_at,
-                      s.ed25519_secret_enc
+                -- id too: a queue's cut-off rows must come after the ones kept, where its next read starts
+                SELECT id FROM candidates ORDER BY next_attempt_at, id LIMIT $2)
+            SELECT d.id, d.tenant_id, d.subscription_id, d.attempts + 1 AS attempt, d.cycle_started_at, d.next_attempt_at,
+                   s.ordered, CASE WHEN s.ordered THEN 1 ELSE coalesce(s.max_in_flight, $4) END AS cap,
+                   e.id AS event_id, e.type, e.data::text AS data, e.created_at AS event_created_at,
+                   s.url, s.headers, s.secret_enc, s.previous_secret_enc, s.previous_secret_expires_at,
+                   s.ed25519_secret_enc
+            FROM deliveries d
+            JOIN events e ON e.id = d.event_id
+            JOIN subscriptions s ON s.id = d.subscription_id
+            WHERE d.id = ANY (ARRAY(SELECT id FROM due))
             """;
+
+    // Queues at their cap are not claimed from, so their leases are kept by the sender's timer instead.
+    private static final String RENEW = """
+            UPDATE delivery_queue_leases SET leased_until = now() + make_interval(secs => $3::float8)
+            WHERE subscription_id = ANY ($2::uuid[]) AND owner = $1
+              AND leased_until < now() + make_interval(secs => $3::float8 / 2)
+            """;
+    private static final String RELEASE = "DELETE FROM delivery_queue_leases WHERE owner = $1";
 
     private final Pool pool;
     private final String owner;
@@ -99,14 +117,18 @@ final class DeliveryClaims {
     }
 
     /**
-     * {@code inFlight}: this instance's sends per subscription, so a claim never exceeds a subscription's
-     * cap; {@code caps}: the caps seen in earlier claims, so full subscriptions are not even scanned.
+     * {@code busy}: this instance's sends per subscription (for an ordered one, everything it holds of it), so a
+     * claim never exceeds a subscription's cap; {@code caps}: the caps seen in earlier claims, so full
+     * subscriptions are not even scanned; {@code held}: every delivery this instance holds, none of which may be
+     * handed out again; {@code from}: per subscription, where to go on reading its queue (after the last delivery
+     * claimed from it), so the held ones need not be read again.
      */
-    Future<List<ClaimedDelivery>> claim(int max, Map<UUID, Integer> inFlight, Map<UUID, Integer> caps) {
+    Future<List<ClaimedDelivery>> claim(int max, Map<UUID, Integer> busy, Map<UUID, Integer> caps, Collection<UUID> held,
+                                        Map<UUID, QueuePosition> from) {
         List<UUID> full = new ArrayList<>();
         List<UUID> busyIds = new ArrayList<>();
         List<Integer> busyCounts = new ArrayList<>();
-        inFlight.forEach((subscription, count) -> {
+        busy.forEach((subscription, count) -> {
             if (count >= caps.getOrDefault(subscription, perSubscription)) {
                 full.add(subscription);
             } else {
@@ -121,12 +143,34 @@ final class DeliveryClaims {
                 .addValue(perSubscription)
                 .addValue(busyIds.toArray(UUID[]::new))
                 .addValue(busyCounts.toArray(Integer[]::new))
-                .addValue((double) lease.toMillis() / 1000.0);
+                .addValue(leaseSeconds())
+                .addValue(held.toArray(UUID[]::new))
+                .addValue(from.keySet().toArray(UUID[]::new))
+                .addValue(from.values().stream().map(QueuePosition::nextAttemptAt).toArray(OffsetDateTime[]::new))
+                .addValue(from.values().stream().map(QueuePosition::id).toArray(UUID[]::new));
         return pool.preparedQuery(CLAIM).execute(args).map(rows -> {
             List<ClaimedDelivery> claimed = new ArrayList<>(rows.size());
             rows.forEach(row -> claimed.add(map(row)));
             return claimed;
         });
+    }
+
+    /** Extends the leases of these queues, where this instance still holds them and half the lease is spent. */
+    Future<Void> renew(Collection<UUID> subscriptions) {
+        if (subscriptions.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return pool.preparedQuery(RENEW)
+                .execute(Tuple.of(owner, subscriptions.toArray(UUID[]::new), leaseSeconds())).mapEmpty();
+    }
+
+    /** Gives up every queue this instance holds, so others need not wait for the leases to run out. */
+    Future<Void> release() {
+        return pool.preparedQuery(RELEASE).execute(Tuple.of(owner)).mapEmpty();
+    }
+
+    private double leaseSeconds() {
+        return (double) lease.toMillis() / 1000.0;
     }
 
     private static ClaimedDelivery map(Row row) {
@@ -137,9 +181,11 @@ final class DeliveryClaims {
                 row.getUUID("id"),
                 row.getUUID("tenant_id"),
                 row.getUUID("subscription_id"),
-                row.getInteger("attempts"),
+                row.getInteger("attempt"),
+                row.getBoolean("ordered"),
                 row.getInteger("cap"),
                 row.getOffsetDateTime("cycle_started_at"),
+                row.getOffsetDateTime("next_attempt_at"),
                 row.getUUID("event_id"),
                 row.getString("type"),
                 row.getString("data"),

@@ -1,6 +1,7 @@
 package io.hookrelay.delivery;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -40,17 +41,16 @@ final class DeliveryOutcomes {
     private static final String UPDATE_DELIVERIES = """
             UPDATE deliveries d SET
                 status = CASE WHEN r.status = 'pending' AND s.status = 'disabled' THEN 'parked' ELSE r.status END,
+                attempts = d.attempts + 1,
                 next_attempt_at = coalesce(r.next_at, d.next_attempt_at),
-                leased_by = NULL,
-                leased_until = NULL,
                 last_status_code = r.code,
                 last_error = r.error,
                 last_attempt_at = r.at,
                 completed_at = CASE WHEN r.status IN ('succeeded', 'failed') THEN now() END
             FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::int[], $5::text[], $6::timestamptz[])
                      AS r (id, status, next_at, code, error, at),
-                 subscriptions s
-            WHERE d.id = r.id AND s.id = d.subscription_id AND d.leased_by = $7
+                 subscriptions s, delivery_queue_leases l
+            WHERE d.id = r.id AND s.id = d.subscription_id AND l.subscription_id = d.subscription_id AND l.owner = $7
             RETURNING d.id
             """;
     // The attempts of deliveries this transaction has just updated: they exist and stay locked until it
@@ -64,7 +64,8 @@ final class DeliveryOutcomes {
                         $8::text[], $9::text[], $10::text[])
                 AS a (delivery_id, tenant_id, subscription_id, attempt, at, duration, code, error, excerpt, headers)
             """;
-    // The attempts of deliveries whose lease ran out while they were sent (another sender has them now): still
+    // The attempts of deliveries whose queue's lease ran out while they were sent (another instance sends that
+    // queue now, and decides what becomes of them): still
     // recorded, as long as the delivery exists, which the lock keeps true until this transaction commits. A
     // subscription deleted while its delivery was in flight takes the delivery with it.
     private static final String INSERT_ATTEMPTS_OF_LOST_LEASES = INSERT_ATTEMPTS + """
@@ -115,7 +116,11 @@ final class DeliveryOutcomes {
     private final int disableAfterFailures;
     private final Duration disableAfter;
     private final Duration lease;
-    private List<Outcome> queue = new ArrayList<>();
+    /** An outcome and what waits for it to be settled: committed, or given up so the delivery is sent again. */
+    private record Queued(Outcome outcome, Promise<Void> settled) {
+    }
+
+    private List<Queued> queue = new ArrayList<>();
     private boolean writing;
     private int waitingToRetry;
     private Runnable onIdle = () -> { };
@@ -129,8 +134,15 @@ final class DeliveryOutcomes {
         this.lease = lease;
     }
 
-    void add(Outcome outcome) {
-        queue.add(outcome);
+    /** Completes once the outcome is committed, or once it is dropped and the delivery is due to be sent again. */
+    Future<Void> add(Outcome outcome) {
+        Promise<Void> settled = Promise.promise();
+        enqueue(new Queued(outcome, settled));
+        return settled.future();
+    }
+
+    private void enqueue(Queued queued) {
+        queue.add(queued);
         if (!writing) {
             flush();
         }
@@ -151,11 +163,14 @@ final class DeliveryOutcomes {
             return;
         }
         writing = true;
-        List<Outcome> batch = queue.size() <= MAX_BATCH ? queue : new ArrayList<>(queue.subList(0, MAX_BATCH));
+        List<Queued> batch = queue.size() <= MAX_BATCH ? queue : new ArrayList<>(queue.subList(0, MAX_BATCH));
         queue = queue.size() <= MAX_BATCH ? new ArrayList<>() : new ArrayList<>(queue.subList(MAX_BATCH, queue.size()));
-        pool.withTransaction(conn -> write(conn, batch)).onComplete(result -> {
+        List<Outcome> outcomes = batch.stream().map(Queued::outcome).toList();
+        pool.withTransaction(conn -> write(conn, outcomes)).onComplete(result -> {
             if (result.failed()) {
                 retryLater(batch, result.cause());
+            } else {
+                batch.forEach(q -> q.settled().complete());
             }
             flush();
         });
@@ -165,16 +180,19 @@ final class DeliveryOutcomes {
      * The database may be briefly away (restart, failover). Outcomes are retried while their lease holds;
      * after that another sender may already be sending the delivery again, and at-least-once covers it.
      */
-    private void retryLater(List<Outcome> batch, Throwable cause) {
+    private void retryLater(List<Queued> batch, Throwable cause) {
         Instant cutoff = Instant.now().minus(lease);
-        List<Outcome> keep = batch.stream().filter(o -> o.attemptedAt().isAfter(cutoff)).toList();
+        Map<Boolean, List<Queued>> young = batch.stream()
+                .collect(Collectors.partitioningBy(q -> q.outcome().attemptedAt().isAfter(cutoff)));
+        List<Queued> keep = young.get(true);
         LOG.warning("recording " + batch.size() + " delivery outcomes failed (" + cause.getMessage() + "); retrying "
                 + keep.size() + " in 1 s");
+        young.get(false).forEach(q -> q.settled().complete());
         if (!keep.isEmpty()) {
             waitingToRetry += keep.size();
             vertx.setTimer(1000, id -> {
                 waitingToRetry -= keep.size();
-                keep.forEach(this::add);
+                keep.forEach(this::enqueue);
             });
         }
     }

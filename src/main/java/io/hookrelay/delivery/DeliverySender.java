@@ -4,8 +4,10 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
@@ -13,7 +15,9 @@ import java.util.logging.Logger;
 /**
  * Keeps up to {@code maxInFlight} deliveries in flight: claims as many as there are free slots (never
  * more than a subscription's own cap), sends each, and hands the outcome to {@link DeliveryOutcomes}.
- * A slow or dead endpoint only ever holds its own few slots. Not thread-safe: one event loop drives it.
+ * A slow or dead endpoint only ever holds its own few slots. A delivery stays held from its claim until
+ * its outcome is committed: until then the database still has it pending and due, and a claim must not
+ * hand it out again. Not thread-safe: one event loop drives it.
  */
 final class DeliverySender {
 
@@ -27,6 +31,16 @@ final class DeliverySender {
     private final RetryPolicy retry;
     private final int maxInFlight;
     private final Map<UUID, Integer> inFlightBySubscription = new HashMap<>();
+    /** Sent or being sent, outcome not yet committed. */
+    private final Set<UUID> held = new HashSet<>();
+    private final Map<UUID, Integer> heldBySubscription = new HashMap<>();
+    private final Set<UUID> orderedSubscriptions = new HashSet<>();
+    /**
+     * Where the next claim goes on reading each queue, while this instance holds some of it. A delivery that
+     * becomes due behind that place (a retry due sooner than its outcome was written, a row committed late)
+     * is found by the rescan on every poll tick, which reads every queue from its start.
+     */
+    private final Map<UUID, QueuePosition> positions = new HashMap<>();
     private final Map<UUID, Integer> capBySubscription = new HashMap<>();
     private int inFlight;
     private boolean claiming;
@@ -57,7 +71,8 @@ final class DeliverySender {
         }
         claiming = true;
         again = false;
-        claims.claim(free, Map.copyOf(inFlightBySubscription), Map.copyOf(capBySubscription)).onComplete(result -> {
+        claims.claim(free, busy(), Map.copyOf(capBySubscription), List.copyOf(held), Map.copyOf(positions))
+                .onComplete(result -> {
             claiming = false;
             if (result.failed()) {
                 LOG.warning("claiming deliveries failed (retrying on the next tick): " + result.cause().getMessage());
@@ -71,6 +86,12 @@ final class DeliverySender {
         });
     }
 
+    /** Reads every queue from its start on the next claim, then wakes. */
+    void rescan() {
+        positions.clear();
+        wake();
+    }
+
     void stop() {
         stopped = true;
     }
@@ -79,7 +100,28 @@ final class DeliverySender {
         return inFlight;
     }
 
+    /** The subscriptions whose queues this instance must keep: it holds deliveries of them. */
+    Set<UUID> heldQueues() {
+        return Set.copyOf(heldBySubscription.keySet());
+    }
+
+    /** Sends count against a cap; for an ordered subscription so does anything held, or its head would go twice. */
+    private Map<UUID, Integer> busy() {
+        Map<UUID, Integer> busy = new HashMap<>(inFlightBySubscription);
+        for (UUID ordered : orderedSubscriptions) {
+            busy.put(ordered, heldBySubscription.getOrDefault(ordered, 0));
+        }
+        return busy;
+    }
+
     private void send(ClaimedDelivery delivery) {
+        held.add(delivery.id());
+        heldBySubscription.merge(delivery.subscriptionId(), 1, Integer::sum);
+        if (delivery.ordered()) {
+            orderedSubscriptions.add(delivery.subscriptionId());
+        } else {
+            positions.merge(delivery.subscriptionId(), delivery.position(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
+        }
         inFlight++;
         inFlightBySubscription.merge(delivery.subscriptionId(), 1, Integer::sum);
         capBySubscription.put(delivery.subscriptionId(), delivery.cap());
@@ -98,12 +140,31 @@ final class DeliverySender {
     }
 
     private void finish(ClaimedDelivery delivery, SendResult result, Instant attemptedAt, Map<String, String> headers) {
-        outcomes.add(decide(delivery, result, attemptedAt, headers));
+        Outcome outcome = decide(delivery, result, attemptedAt, headers);
+        outcomes.add(outcome).onComplete(settled -> release(outcome));
         inFlight--;
         if (inFlightBySubscription.computeIfPresent(delivery.subscriptionId(), (id, n) -> n <= 1 ? null : n - 1) == null) {
             capBySubscription.remove(delivery.subscriptionId());
         }
         wake();
+    }
+
+    private void release(Outcome outcome) {
+        ClaimedDelivery delivery = outcome.delivery();
+        held.remove(delivery.id());
+        UUID subscription = delivery.subscriptionId();
+        if (heldBySubscription.computeIfPresent(subscription, (id, n) -> n <= 1 ? null : n - 1) == null) {
+            orderedSubscriptions.remove(subscription);
+            positions.remove(subscription);
+        } else if (outcome.nextAttemptAt() != null) {
+            QueuePosition position = positions.get(subscription);
+            if (position != null && !outcome.nextAttemptAt().isAfter(position.nextAttemptAt().toInstant())) {
+                positions.remove(subscription);
+            }
+        }
+        if (delivery.ordered()) {
+            wake();
+        }
     }
 
     private Outcome decide(ClaimedDelivery delivery, SendResult result, Instant attemptedAt, Map<String, String> headers) {

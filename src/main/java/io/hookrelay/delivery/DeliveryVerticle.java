@@ -11,6 +11,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.logging.Logger;
 
 /**
  * The delivery engine on one event loop: the dispatcher fans events out to deliveries, the sender
@@ -18,6 +19,7 @@ import java.util.UUID;
  */
 public final class DeliveryVerticle extends VerticleBase {
 
+    private static final Logger LOG = Logger.getLogger(DeliveryVerticle.class.getName());
     public static final String USER_AGENT = "Hookrelay/" + version() + " (+https://hookrelay.dev)";
     private static final int DISPATCH_BATCH = 500;
 
@@ -30,6 +32,7 @@ public final class DeliveryVerticle extends VerticleBase {
     private final TargetUrlPolicy targets;
     private final String owner = "hookrelay-" + UUID.randomUUID();
     private EventWakeups wakeups;
+    private DeliveryClaims claims;
     private DeliverySender sender;
     private DeliveryOutcomes outcomes;
     private WebhookHttpClient http;
@@ -54,13 +57,14 @@ public final class DeliveryVerticle extends VerticleBase {
                 settings.maxInFlight());
         outcomes = new DeliveryOutcomes(vertx, pool, owner, settings.disableAfterFailures(), settings.disableAfter(),
                 settings.lease());
-        sender = new DeliverySender(new DeliveryClaims(pool, owner, settings.maxInFlightPerSubscription(), settings.lease()),
-                new WebhookRequests(secretBox), http, outcomes, retry, settings.maxInFlight());
+        claims = new DeliveryClaims(pool, owner, settings.maxInFlightPerSubscription(), settings.lease());
+        sender = new DeliverySender(claims, new WebhookRequests(secretBox), http, outcomes, retry, settings.maxInFlight());
         Dispatcher dispatcher = new Dispatcher(pool, DISPATCH_BATCH, sender::wake);
         wakeups = new EventWakeups(vertx, connectOptions, dispatcher::wake);
         timer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> {
             dispatcher.wake();
-            sender.wake();
+            sender.rescan();
+            claims.renew(sender.heldQueues()).onFailure(e -> LOG.warning("renewing queue leases failed: " + e.getMessage()));
         });
         return wakeups.start().onSuccess(v -> {
             dispatcher.wake();
@@ -82,7 +86,11 @@ public final class DeliveryVerticle extends VerticleBase {
                 drained.tryComplete();
             }
         });
-        return drained.future().eventually(() -> wakeups.stop()).onComplete(v -> {
+        // Once nothing is held, the queues are handed over at once rather than when their leases run out.
+        return drained.future()
+                .compose(v -> sender.inFlight() == 0 && outcomes.idle() ? claims.release() : Future.succeededFuture())
+                .otherwiseEmpty()
+                .eventually(() -> wakeups.stop()).onComplete(v -> {
             vertx.cancelTimer(check);
             http.close();
             pool.close();

@@ -63,7 +63,7 @@ class ClaimPlanTest {
     @Test
     @DisplayName("a claim planned on an empty table reads a few index entries, not the whole backlog")
     void genericPlanStaysOnTheIndexes() throws Exception {
-        assertEquals(0, claim(10).size(), "nothing to claim yet: this run makes the generic plan");
+        assertEquals(0, claim(10, List.of()).size(), "nothing to claim yet: this run makes the generic plan");
 
         database.execute("""
                 INSERT INTO events (tenant_id, type, data, dispatched_at)
@@ -74,28 +74,34 @@ class ClaimPlanTest {
                 SELECT e.tenant_id, e.id, e.seq, s.id, now() - interval '1 minute'
                 FROM events e CROSS JOIN (VALUES ('%s'::uuid), ('%s'::uuid)) AS s (id)
                 """.formatted(UNORDERED, ORDERED));
-        // The ordered subscription's head is in flight elsewhere: its claim must look at that one delivery only.
+        // The ordered subscription's queue is sent by another instance: its claim must not read that queue.
         database.execute("""
-                UPDATE deliveries SET leased_by = 'elsewhere', leased_until = now() + interval '5 minutes'
-                WHERE id = (SELECT id FROM deliveries WHERE subscription_id = '%s' ORDER BY event_seq LIMIT 1)
+                INSERT INTO delivery_queue_leases (subscription_id, owner, leased_until)
+                VALUES ('%s', 'elsewhere', now() + interval '5 minutes')
                 """.formatted(ORDERED));
 
         Thread.sleep(1500); // the set-up's own connections have reported their reads by now
         long before = indexEntriesRead();
-        List<ClaimedDelivery> claimed = claim(10);
+        List<ClaimedDelivery> claimed = claim(10, List.of());
         long read = awaitCounted(before) - before;
         System.out.printf("[claim plan] one claim of 10 read %d index entries over %d pending deliveries%n", read,
                 2 * BACKLOG);
 
         assertEquals(10, claimed.size(), "a full claim from the unordered backlog");
         assertTrue(claimed.stream().allMatch(d -> d.subscriptionId().equals(UNORDERED)),
-                "the ordered subscription's head is leased elsewhere, so nothing of it is claimed");
+                "the ordered subscription's queue is leased elsewhere, so nothing of it is claimed");
         assertTrue(read < 1_000, "the claim read " + read + " entries of the deliveries indexes over a backlog of "
                 + (2 * BACKLOG) + " pending deliveries");
+
+        // Still pending in the table, but held by this instance: the next claim passes over them.
+        List<UUID> held = claimed.stream().map(ClaimedDelivery::id).toList();
+        List<ClaimedDelivery> next = claim(10, held);
+        assertEquals(10, next.size(), "the next ten");
+        assertTrue(next.stream().noneMatch(d -> held.contains(d.id())), "no held delivery is handed out again");
     }
 
-    private static List<ClaimedDelivery> claim(int max) throws Exception {
-        return claims.claim(max, Map.of(), Map.of()).await(60, TimeUnit.SECONDS);
+    private static List<ClaimedDelivery> claim(int max, List<UUID> held) throws Exception {
+        return claims.claim(max, Map.of(), Map.of(), held, Map.of()).await(60, TimeUnit.SECONDS);
     }
 
     private static long indexEntriesRead() {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Attempts are recorded without a foreign key (V10), so these pin down what the key used to guarantee: every
- * attempt of a delivery that still exists is kept, also one whose lease another sender has taken over; none
+ * attempt of a delivery that still exists is kept, also one whose queue another sender has taken over; none
  * is kept for a delivery deleted meanwhile; deleting deliveries, directly or with their subscription, takes
  * their attempts.
  */
@@ -49,50 +49,62 @@ class DeliveryOutcomesTest {
     }
 
     @Test
-    @DisplayName("attempts are kept for leased and lost-lease deliveries, not for deleted ones, and go with their delivery")
+    @DisplayName("attempts are kept for held and lost-lease deliveries, not for deleted ones, and go with their delivery")
     void attemptsFollowTheirDeliveries() throws Exception {
         UUID tenant = UUID.randomUUID();
-        UUID subscription = UUID.randomUUID();
+        UUID held = UUID.randomUUID();
+        UUID taken = UUID.randomUUID();
         database.execute("INSERT INTO tenants (id, name) VALUES ('" + tenant + "', 'outcomes')");
-        database.execute("INSERT INTO subscriptions (id, tenant_id, url, secret_enc) VALUES ('" + subscription + "', '"
-                + tenant + "', 'http://127.0.0.1:9/hook', '\\x00')");
-        UUID ours = delivery(tenant, subscription, US);
-        UUID lost = delivery(tenant, subscription, "sender-elsewhere");
-        UUID deleted = delivery(tenant, subscription, US);
+        for (UUID subscription : List.of(held, taken)) {
+            database.execute("INSERT INTO subscriptions (id, tenant_id, url, secret_enc) VALUES ('" + subscription
+                    + "', '" + tenant + "', 'http://127.0.0.1:9/hook', '\\x00')");
+        }
+        // This sender holds the first queue; the second one's lease ran out and another sender took it.
+        lease(held, US);
+        lease(taken, "sender-elsewhere");
+        UUID ours = delivery(tenant, held);
+        UUID lost = delivery(tenant, taken);
+        UUID deleted = delivery(tenant, held);
         database.execute("DELETE FROM deliveries WHERE id = '" + deleted + "'");
 
-        record(List.of(outcome(ours, tenant, subscription), outcome(lost, tenant, subscription),
-                outcome(deleted, tenant, subscription)));
+        record(List.of(outcome(ours, tenant, held), outcome(lost, tenant, taken), outcome(deleted, tenant, held)));
 
         assertEquals(1, attempts(ours), "the attempt of a delivery this sender holds");
-        assertEquals(1, count(ours, "status = 'succeeded' AND leased_by IS NULL"), "settled by this sender");
-        assertEquals(1, attempts(lost), "the attempt was made, so it is kept although another sender has the delivery");
-        assertEquals(1, count(lost, "status = 'pending' AND leased_by = 'sender-elsewhere'"),
+        assertEquals(1, count(ours, "status = 'succeeded' AND attempts = 1"), "settled by this sender, attempt counted");
+        assertEquals(1, attempts(lost), "the attempt was made, so it is kept although another sender has the queue");
+        assertEquals(1, count(lost, "status = 'pending' AND attempts = 0"),
                 "a lost lease does not settle the other sender's delivery");
         assertEquals(0, attempts(deleted), "no attempt outlives its delivery");
 
         database.execute("DELETE FROM deliveries WHERE id = '" + ours + "'");
         assertEquals(0, attempts(ours), "deleting a delivery deletes its attempts");
-        database.execute("DELETE FROM subscriptions WHERE id = '" + subscription + "'");
+        database.execute("DELETE FROM subscriptions WHERE id = '" + taken + "'");
         assertEquals(0, database.count("SELECT count(*) FROM delivery_attempts WHERE subscription_id = '"
-                + subscription + "'"), "deleting the subscription takes its deliveries and their attempts");
+                + taken + "'"), "deleting the subscription takes its deliveries and their attempts");
+        assertEquals(0, database.count("SELECT count(*) FROM delivery_queue_leases WHERE subscription_id = '"
+                + taken + "'"), "and its queue's lease");
     }
 
-    private static UUID delivery(UUID tenant, UUID subscription, String leasedBy) {
+    private static void lease(UUID subscription, String owner) {
+        database.execute("INSERT INTO delivery_queue_leases (subscription_id, owner, leased_until) VALUES ('"
+                + subscription + "', '" + owner + "', now() + interval '5 minutes')");
+    }
+
+    private static UUID delivery(UUID tenant, UUID subscription) {
         UUID event = UUID.randomUUID();
         UUID delivery = UUID.randomUUID();
         database.execute("INSERT INTO events (id, tenant_id, type, data) VALUES ('" + event + "', '" + tenant
                 + "', 'order.created', '{}')");
         database.execute("""
-                INSERT INTO deliveries (id, tenant_id, event_id, event_seq, subscription_id, attempts, leased_by, leased_until)
-                SELECT '%s', tenant_id, id, seq, '%s', 1, '%s', now() + interval '5 minutes' FROM events WHERE id = '%s'
-                """.formatted(delivery, subscription, leasedBy, event));
+                INSERT INTO deliveries (id, tenant_id, event_id, event_seq, subscription_id)
+                SELECT '%s', tenant_id, id, seq, '%s' FROM events WHERE id = '%s'
+                """.formatted(delivery, subscription, event));
         return delivery;
     }
 
     private static Outcome outcome(UUID delivery, UUID tenant, UUID subscription) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        ClaimedDelivery claimed = new ClaimedDelivery(delivery, tenant, subscription, 1, 8, now, UUID.randomUUID(),
+        ClaimedDelivery claimed = new ClaimedDelivery(delivery, tenant, subscription, 1, false, 8, now, now, UUID.randomUUID(),
                 "order.created", "{}", now, "http://127.0.0.1:9/hook", new JsonObject(), new byte[] {0}, null, null,
                 null);
         return new Outcome(claimed, new SendResult(200, null, "ok", 3, null), Outcome.SUCCEEDED, null, Instant.now(),

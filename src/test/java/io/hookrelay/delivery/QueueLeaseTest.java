@@ -1,0 +1,140 @@
+package io.hookrelay.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hookrelay.db.Database;
+import io.hookrelay.db.Migrations;
+import io.hookrelay.support.TestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One instance at a time sends a subscription's queue: the holder of its lease. These pin down how a claim
+ * takes, respects, renews and gives up those leases, and that it reads a queue on from where it left off.
+ */
+class QueueLeaseTest {
+
+    private static final UUID TENANT = UUID.fromString("00000000-0000-7000-8000-0000000071a1");
+    private static final UUID SUBSCRIPTION = UUID.fromString("00000000-0000-7000-8000-0000000071a2");
+    private static final int PENDING = 30;
+
+    static TestDatabase database;
+    static Vertx vertx;
+    static Pool pool;
+    static DeliveryClaims us;
+    static DeliveryClaims them;
+
+    @BeforeAll
+    static void start() {
+        database = TestDatabase.get("queue-leases");
+        Migrations.migrate(database.url());
+        database.execute("INSERT INTO tenants (id, name) VALUES ('" + TENANT + "', 'leases')");
+        database.execute("INSERT INTO subscriptions (id, tenant_id, url, secret_enc, max_in_flight) VALUES ('"
+                + SUBSCRIPTION + "', '" + TENANT + "', 'http://127.0.0.1:9/hook', '\\x00', 100)");
+        vertx = Vertx.vertx();
+        pool = Database.enginePool(vertx, Database.connectOptions(database.url()), 2);
+        us = new DeliveryClaims(pool, "instance-us", 8, Duration.ofMinutes(1));
+        them = new DeliveryClaims(pool, "instance-them", 8, Duration.ofMinutes(1));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    @BeforeEach
+    void freshQueue() {
+        database.execute("DELETE FROM delivery_queue_leases");
+        database.execute("DELETE FROM deliveries");
+        database.execute("DELETE FROM events");
+        database.execute("""
+                INSERT INTO events (tenant_id, type, data, dispatched_at)
+                SELECT '%s', 'order.created', '{}', now() FROM generate_series(1, %d)
+                """.formatted(TENANT, PENDING));
+        // All due at the same moment, as after a recover: the queue's order is then the ids'.
+        database.execute("""
+                INSERT INTO deliveries (tenant_id, event_id, event_seq, subscription_id, next_attempt_at)
+                SELECT tenant_id, id, seq, '%s', now() - interval '1 minute' FROM events
+                """.formatted(SUBSCRIPTION));
+    }
+
+    @Test
+    @DisplayName("the first claim takes the queue; another instance gets nothing of it while the lease holds")
+    void oneSenderPerQueue() throws Exception {
+        assertEquals(10, claim(us, 10, Map.of()).size());
+        assertEquals(1, ownedBy("instance-us"));
+        assertEquals(0, claim(them, 10, Map.of()).size(), "the queue is ours");
+        assertEquals(10, claim(us, 10, Map.of()).size(), "we go on claiming from it");
+    }
+
+    @Test
+    @DisplayName("a queue whose lease ran out is taken over, and everything pending in it is sent again")
+    void expiredLeaseIsTakenOver() throws Exception {
+        assertEquals(10, claim(us, 10, Map.of()).size());
+        database.execute("UPDATE delivery_queue_leases SET leased_until = now() - interval '1 second'");
+        List<ClaimedDelivery> taken = claim(them, 100, Map.of());
+        assertEquals(PENDING, taken.size(), "the dead instance's deliveries are still pending, so they go again");
+        assertEquals(1, ownedBy("instance-them"));
+    }
+
+    @Test
+    @DisplayName("renew extends a half-spent lease of ours and leaves others' alone; release hands the queue over")
+    void renewAndRelease() throws Exception {
+        claim(us, 1, Map.of());
+        database.execute("UPDATE delivery_queue_leases SET leased_until = now() + interval '10 seconds'");
+        them.renew(List.of(SUBSCRIPTION)).await(10, TimeUnit.SECONDS);
+        assertTrue(leaseSecondsLeft() < 11, "another instance cannot renew our lease");
+        us.renew(List.of(SUBSCRIPTION)).await(10, TimeUnit.SECONDS);
+        assertTrue(leaseSecondsLeft() > 50, "renewed to a whole lease");
+
+        us.release().await(10, TimeUnit.SECONDS);
+        assertEquals(0, database.count("SELECT count(*) FROM delivery_queue_leases"));
+        assertEquals(1, claim(them, 1, Map.of()).size(), "released, so another instance takes it at once");
+    }
+
+    @Test
+    @DisplayName("a claim reads on after the given place in the queue, in (next_attempt_at, id) order")
+    void readsOnFromItsPosition() throws Exception {
+        List<ClaimedDelivery> first = claim(us, 10, Map.of());
+        QueuePosition last = first.stream().map(ClaimedDelivery::position).max(Comparator.naturalOrder()).orElseThrow();
+        List<ClaimedDelivery> next = claims(us, 10, List.of(), Map.of(SUBSCRIPTION, last));
+        assertEquals(10, next.size());
+        assertTrue(next.stream().allMatch(d -> d.position().compareTo(last) > 0), "all after the position");
+        assertTrue(first.stream().allMatch(d -> next.stream().noneMatch(n -> n.id().equals(d.id()))));
+        // Without the position, and holding none, the claim reads the queue from its start again.
+        List<ClaimedDelivery> again = claim(us, 10, Map.of());
+        assertEquals(first.stream().map(ClaimedDelivery::id).sorted().toList(),
+                again.stream().map(ClaimedDelivery::id).sorted().toList());
+    }
+
+    private static List<ClaimedDelivery> claim(DeliveryClaims claims, int max, Map<UUID, QueuePosition> from)
+            throws Exception {
+        return claims(claims, max, List.of(), from);
+    }
+
+    private static List<ClaimedDelivery> claims(DeliveryClaims claims, int max, List<UUID> held,
+                                                Map<UUID, QueuePosition> from) throws Exception {
+        return claims.claim(max, Map.of(), Map.of(), held, from).await(30, TimeUnit.SECONDS);
+    }
+
+    private static long ownedBy(String owner) {
+        return database.count("SELECT count(*) FROM delivery_queue_leases WHERE subscription_id = '" + SUBSCRIPTION
+                + "' AND owner = '" + owner + "'");
+    }
+
+    private static long leaseSecondsLeft() {
+        return database.count("SELECT extract(epoch FROM leased_until - now())::bigint FROM delivery_queue_leases");
+    }
+}
