@@ -21,23 +21,26 @@ import java.util.Map;
  */
 final class WebhookRequests {
 
-    private final SecretBox secretBox;
+    /** Two or three secrets for each of this many subscriptions. */
+    private static final int OPENED_SECRETS = 3 * 4096;
+
+    private final OpenedSecrets opened;
 
     WebhookRequests(SecretBox secretBox) {
-        this.secretBox = secretBox;
+        this.opened = new OpenedSecrets(secretBox, OPENED_SECRETS);
     }
 
     OutboundRequest build(ClaimedDelivery delivery, Instant now) {
         byte[] body = body(delivery);
         String context = delivery.subscriptionId().toString();
         List<String> secrets = new ArrayList<>(3);
-        secrets.add(secretBox.open(delivery.secret(), context));
+        secrets.add(opened.open(delivery.secret(), context));
         if (delivery.previousSecret() != null && delivery.previousSecretExpiresAt() != null
                 && delivery.previousSecretExpiresAt().toInstant().isAfter(now)) {
-            secrets.add(secretBox.open(delivery.previousSecret(), context));
+            secrets.add(opened.open(delivery.previousSecret(), context));
         }
         if (delivery.ed25519Secret() != null) {
-            secrets.add(secretBox.open(delivery.ed25519Secret(), context));
+            secrets.add(opened.open(delivery.ed25519Secret(), context));
         }
         SignedHeaders signed = SignedHeaders.sign(secrets, delivery.eventId().toString(), now, body);
         Map<String, String> headers = new LinkedHashMap<>();
