@@ -33,7 +33,7 @@ final class DeliveryOutcomes {
     private static final Logger LOG = Logger.getLogger(DeliveryOutcomes.class.getName());
     private static final int MAX_BATCH = 1000;
 
-    // Subscriptions first, in id order: the API's enable/disable lock the subscription and then its
+    // Subscriptions first, in id order: the API's enable/disable/recover lock the subscription and then its
     // deliveries, and locking in the same order keeps the two from deadlocking.
     private static final String LOCK_SUBSCRIPTIONS = """
             SELECT id FROM subscriptions WHERE id = ANY ($1::uuid[]) ORDER BY id FOR NO KEY UPDATE
