@@ -30,6 +30,10 @@ final class DeliveryClaims {
      * subscription gives only its oldest pending event, once due (the sender offers it no slot while it
      * holds anything of it): one at a time, in event order.
      * A queue's lease is written only when it is taken or half spent, so a steady claim writes nothing.
+     * Taking one locks it FOR UPDATE SKIP LOCKED: an instance that meets a lease another is taking at that
+     * moment leaves that queue for its next claim instead of waiting. A queue with no lease yet gets one
+     * by insert; of two instances inserting it at once the second gets nothing (fresh is NULL only
+     * when the snapshot saw no lease).
      * Rows are read by primary key from an id array with no status test: a status test there would let a
      * generic plan (cached while the table was small) walk a partial index of all pending deliveries, and
      * a join would let it merge-join the whole primary key.
@@ -53,15 +57,22 @@ final class DeliveryClaims {
                 WHERE s.status = 'active' AND NOT (s.id = ANY ($3::uuid[]))
                   AND (l.owner IS NULL OR l.owner = $1 OR l.leased_until <= now())),
             taken AS (
-                INSERT INTO delivery_queue_leases AS l (subscription_id, owner, leased_until)
+                UPDATE delivery_queue_leases SET owner = $1, leased_until = now() + make_interval(secs => $7::float8)
+                WHERE subscription_id IN (
+                    SELECT l.subscription_id FROM delivery_queue_leases l
+                    WHERE l.subscription_id IN (SELECT id FROM open WHERE free > 0 AND NOT fresh)
+                      AND (l.owner = $1 OR l.leased_until <= now())
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING subscription_id),
+            added AS (
+                INSERT INTO delivery_queue_leases (subscription_id, owner, leased_until)
                 SELECT id, $1, now() + make_interval(secs => $7::float8) FROM open
-                WHERE free > 0 AND fresh IS NOT TRUE
-                ON CONFLICT (subscription_id) DO UPDATE SET owner = excluded.owner, leased_until = excluded.leased_until
-                    WHERE l.owner = excluded.owner OR l.leased_until <= now()
+                WHERE free > 0 AND fresh IS NULL
+                ON CONFLICT (subscription_id) DO NOTHING
                 RETURNING subscription_id),
             mine AS (
                 SELECT id, ordered, free FROM open
-                WHERE free > 0 AND (fresh OR id IN (SELECT subscription_id FROM taken))),
+                WHERE free > 0 AND (fresh OR id IN (SELECT subscription_id FROM taken UNION ALL SELECT subscription_id FROM added))),
             candidates AS (
                 SELECT d.id, d.next_attempt_at
                 FROM mine m
