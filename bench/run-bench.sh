@@ -4,6 +4,9 @@
 #   bench/run-bench.sh table-watch [rows] [rounds]   cost of a watched INSERT against an unwatched one
 #   bench/run-bench.sh dashboard [events]            dashboard API timings over 2 deliveries and 3 attempts per event
 #   bench/run-bench.sh sse [clients] [events/s] [seconds]   SSE clients of /v1/events/stream under a publish load
+#   bench/run-bench.sh deliveries-throughput [events] [seconds]   deliveries/s to a keep-alive receiver, against plain Vert.x POSTs
+#   bench/run-bench.sh deliveries-latency [events/s] [seconds]   event-to-first-attempt latency (default 500 events/s)
+#   bench/run-bench.sh deliveries-isolation [events/s] [seconds] [rounds]   healthy p99 with and without a hanging and a failing subscription
 # Uses the PostgreSQL at BENCH_DATABASE_URL (default: the local server on 127.0.0.1:5432 if it answers,
 # else the service's embedded database), in a database created for the run and dropped after it.
 set -euo pipefail

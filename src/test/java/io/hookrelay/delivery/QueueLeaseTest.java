@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hookrelay.db.Database;
+import io.hookrelay.db.DatabaseUrl;
 import io.hookrelay.db.Migrations;
 import io.hookrelay.support.TestDatabase;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -87,6 +92,43 @@ class QueueLeaseTest {
         List<ClaimedDelivery> taken = claim(them, 100, Map.of());
         assertEquals(PENDING, taken.size(), "the dead instance's deliveries are still pending, so they go again");
         assertEquals(1, ownedBy("instance-them"));
+    }
+
+    @Test
+    @DisplayName("a lease another instance is taking at that moment is skipped, not waited for")
+    void leaseBeingTakenIsSkipped() throws Exception {
+        assertEquals(10, claim(us, 10, Map.of()).size());
+        database.execute("UPDATE delivery_queue_leases SET leased_until = now() - interval '1 second'");
+        DatabaseUrl url = database.url();
+        try (Connection taker = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password())) {
+            taker.setAutoCommit(false);
+            try (Statement statement = taker.createStatement()) {
+                statement.execute("SELECT * FROM delivery_queue_leases FOR UPDATE");
+                long started = System.nanoTime();
+                assertEquals(0, claim(them, 10, Map.of()).size(), "the queue is being taken by someone else");
+                assertTrue(Duration.ofNanos(System.nanoTime() - started).toSeconds() < 5,
+                        "the claim went past the locked lease instead of waiting for it");
+            }
+            taker.rollback();
+        }
+        assertEquals(PENDING, claim(them, 100, Map.of()).size(), "once free, the next claim takes the queue");
+        assertEquals(1, ownedBy("instance-them"));
+    }
+
+    @Test
+    @DisplayName("two instances claiming a queue that has no lease yet: exactly one of them gets it")
+    void newQueueGoesToOne() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            database.execute("DELETE FROM delivery_queue_leases");
+            Future<List<ClaimedDelivery>> ours = us.claim(10, Map.of(), Map.of(), List.of(), Map.of());
+            Future<List<ClaimedDelivery>> theirs = them.claim(10, Map.of(), Map.of(), List.of(), Map.of());
+            int got = ours.await(30, TimeUnit.SECONDS).size();
+            int gotThem = theirs.await(30, TimeUnit.SECONDS).size();
+            assertEquals(10, got + gotThem, "round " + round + ": one claim gets the queue's ten, the other none");
+            assertTrue(got == 0 || gotThem == 0, "round " + round + ": both instances sent from one queue");
+            String owner = got > 0 ? "instance-us" : "instance-them";
+            assertEquals(1, ownedBy(owner), "round " + round + ": the lease names the one that claimed");
+        }
     }
 
     @Test
