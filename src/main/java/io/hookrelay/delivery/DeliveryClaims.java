@@ -30,10 +30,13 @@ final class DeliveryClaims {
      * subscription gives only its oldest pending event, once due (the sender offers it no slot while it
      * holds anything of it): one at a time, in event order.
      * A queue's lease is written only when it is taken or half spent, so a steady claim writes nothing.
-     * Taking one locks it FOR UPDATE SKIP LOCKED: an instance that meets a lease another is taking at that
-     * moment leaves that queue for its next claim instead of waiting. A queue with no lease yet gets one
-     * by insert; of two instances inserting it at once the second gets nothing (fresh is NULL only
-     * when the snapshot saw no lease).
+     * Taking over another instance's run-out lease locks it FOR UPDATE SKIP LOCKED: an instance that meets
+     * a lease another is taking at that moment leaves that queue for its next claim instead of waiting.
+     * Renewing our own lease waits instead: the outcome writer holds our leases FOR SHARE while it writes,
+     * nearly all the time under load, and skipping them would leave a half-spent queue unsent until the
+     * poll timer renewed it (healthy p99 663 ms in the isolation benchmark). A queue with no lease yet
+     * gets one by insert; of two instances inserting it at once the second gets nothing (fresh is NULL
+     * only when the snapshot saw no lease).
      * Rows are read by primary key from an id array with no status test: a status test there would let a
      * generic plan (cached while the table was small) walk a partial index of all pending deliveries, and
      * a join would let it merge-join the whole primary key.
@@ -56,12 +59,20 @@ final class DeliveryClaims {
                 LEFT JOIN delivery_queue_leases l ON l.subscription_id = s.id
                 WHERE s.status = 'active' AND NOT (s.id = ANY ($3::uuid[]))
                   AND (l.owner IS NULL OR l.owner = $1 OR l.leased_until <= now())),
+            renewed AS (
+                UPDATE delivery_queue_leases SET leased_until = now() + make_interval(secs => $7::float8)
+                WHERE subscription_id IN (
+                    SELECT l.subscription_id FROM delivery_queue_leases l
+                    WHERE l.subscription_id IN (SELECT id FROM open WHERE free > 0 AND NOT fresh)
+                      AND l.owner = $1
+                    FOR UPDATE)
+                RETURNING subscription_id),
             taken AS (
                 UPDATE delivery_queue_leases SET owner = $1, leased_until = now() + make_interval(secs => $7::float8)
                 WHERE subscription_id IN (
                     SELECT l.subscription_id FROM delivery_queue_leases l
                     WHERE l.subscription_id IN (SELECT id FROM open WHERE free > 0 AND NOT fresh)
-                      AND (l.owner = $1 OR l.leased_until <= now())
+                      AND l.owner <> $1 AND l.leased_until <= now()
                     FOR UPDATE SKIP LOCKED)
                 RETURNING subscription_id),
             added AS (
@@ -72,7 +83,8 @@ final class DeliveryClaims {
                 RETURNING subscription_id),
             mine AS (
                 SELECT id, ordered, free FROM open
-                WHERE free > 0 AND (fresh OR id IN (SELECT subscription_id FROM taken UNION ALL SELECT subscription_id FROM added))),
+                WHERE free > 0 AND (fresh OR id IN (SELECT subscription_id FROM renewed UNION ALL SELECT subscription_id FROM taken
+                                                UNION ALL SELECT subscription_id FROM added))),
             candidates AS (
                 SELECT d.id, d.next_attempt_at
                 FROM mine m

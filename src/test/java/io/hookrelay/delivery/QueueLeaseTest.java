@@ -116,6 +116,28 @@ class QueueLeaseTest {
     }
 
     @Test
+    @DisplayName("renewing our half-spent lease waits for our outcome writer's share lock instead of skipping the queue")
+    void halfSpentLeaseWaitsForOutcomes() throws Exception {
+        assertEquals(10, claim(us, 10, Map.of()).size());
+        database.execute("UPDATE delivery_queue_leases SET leased_until = now() + interval '10 seconds'");
+        DatabaseUrl url = database.url();
+        Future<List<ClaimedDelivery>> claimed;
+        try (Connection outcomes = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password())) {
+            outcomes.setAutoCommit(false);
+            try (Statement statement = outcomes.createStatement()) {
+                // What DeliveryOutcomes holds while it writes a batch of this queue.
+                statement.execute("SELECT * FROM delivery_queue_leases FOR SHARE");
+                claimed = us.claim(10, Map.of(), Map.of(), List.of(), Map.of());
+                Thread.sleep(300);
+                assertTrue(!claimed.isComplete(), "the claim waits for the outcome writer's commit");
+            }
+            outcomes.commit();
+        }
+        assertEquals(10, claimed.await(30, TimeUnit.SECONDS).size(), "the queue is still ours and is sent from");
+        assertTrue(leaseSecondsLeft() > 50, "renewed to a whole lease");
+    }
+
+    @Test
     @DisplayName("two instances claiming a queue that has no lease yet: exactly one of them gets it")
     void newQueueGoesToOne() throws Exception {
         for (int round = 0; round < 20; round++) {
