@@ -51,9 +51,13 @@ public final class Database {
                 // Every engine statement is built to read through an index. A plan cached while deliveries
                 // was small chose to scan it whole and kept doing so once a backlog had filled it (1,206
                 // deliveries/s against 11,958/s); planning every run instead cost the latency goal. So the
-                // cached plans are kept and whole-table scans are priced out.
+                // cached plans are kept and whole-table scans are priced out. Pricing them out adds 10^10 to
+                // the cost of a plan that still needs one, far above jit_above_cost: PostgreSQL then compiled
+                // such a statement with LLVM on every run (100-500 ms for a 100-row scan of subscriptions, in
+                // the outcome writer's disable step). These statements are short; JIT never pays for them.
                 .connectingTo(new PgConnectOptions(options).addProperty("synchronous_commit", "off")
-                        .addProperty("enable_seqscan", "off").addProperty("enable_bitmapscan", "off"))
+                        .addProperty("enable_seqscan", "off").addProperty("enable_bitmapscan", "off")
+                        .addProperty("jit", "off"))
                 .using(vertx)
                 .build();
     }

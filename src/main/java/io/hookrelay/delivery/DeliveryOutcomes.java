@@ -94,6 +94,8 @@ final class DeliveryOutcomes {
                 AS u (id, reset, failures, first_failure, last_success, last_failure)
             WHERE s.id = u.id
             """;
+    // The id test names both arrays at once so the primary key finds the rows; an OR of the two would leave
+    // a scan of every subscription.
     private static final String DISABLE = """
             WITH disabled AS (
                 UPDATE subscriptions SET
@@ -103,10 +105,9 @@ final class DeliveryOutcomes {
                     disabled_reason = CASE WHEN id = ANY ($2::uuid[]) THEN 'the endpoint answered 410 Gone'
                         ELSE failure_streak || ' consecutive failed attempts since '
                              || to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') END
-                WHERE status = 'active'
+                WHERE id = ANY ($1::uuid[] || $2::uuid[]) AND status = 'active'
                   AND (id = ANY ($2::uuid[])
-                       OR (id = ANY ($1::uuid[]) AND failure_streak >= $3
-                           AND failing_since <= now() - make_interval(secs => $4::float8)))
+                       OR (failure_streak >= $3 AND failing_since <= now() - make_interval(secs => $4::float8)))
                 RETURNING id, tenant_id, disabled_reason, disabled_at),
             parked AS (
                 UPDATE deliveries SET status = 'parked'

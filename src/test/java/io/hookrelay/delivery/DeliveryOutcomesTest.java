@@ -1,6 +1,7 @@
 package io.hookrelay.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hookrelay.db.Database;
 import io.hookrelay.db.Migrations;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
 class DeliveryOutcomesTest {
 
     private static final String US = "sender-us";
+    private static final int BACKLOG = 20_000;
     static TestDatabase database;
     static Vertx vertx;
     static Pool pool;
@@ -85,6 +87,46 @@ class DeliveryOutcomesTest {
                 + taken + "'"), "and its queue's lease");
     }
 
+    @Test
+    @DisplayName("a failed attempt that disables nothing reads a few index entries, not another queue's backlog")
+    void failureOverABacklogStaysOnTheIndexes() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        UUID failing = UUID.randomUUID();
+        UUID backlogged = UUID.randomUUID();
+        database.execute("INSERT INTO tenants (id, name) VALUES ('" + tenant + "', 'outcome plans')");
+        for (UUID subscription : List.of(failing, backlogged)) {
+            database.execute("INSERT INTO subscriptions (id, tenant_id, url, secret_enc) VALUES ('" + subscription
+                    + "', '" + tenant + "', 'http://127.0.0.1:9/hook', '\\x00')");
+            lease(subscription, US);
+        }
+        // The engine's own kind of connection, with a plan made on the first run, while the table is small.
+        Pool engine = Database.enginePool(vertx, Database.connectOptions(database.url())
+                .addProperty("plan_cache_mode", "force_generic_plan"), 1);
+        try {
+            record(engine, List.of(failed(delivery(tenant, failing), tenant, failing)));
+            database.execute("""
+                    INSERT INTO events (tenant_id, type, data)
+                    SELECT '%s', 'order.created', '{}' FROM generate_series(1, %d)
+                    """.formatted(tenant, BACKLOG));
+            database.execute("""
+                    INSERT INTO deliveries (tenant_id, event_id, event_seq, subscription_id)
+                    SELECT tenant_id, id, seq, '%s' FROM events WHERE tenant_id = '%s'
+                    """.formatted(backlogged, tenant));
+            UUID next = delivery(tenant, failing);
+            Thread.sleep(1500); // the set-up's own connections have reported their reads by now
+            long before = deliveryIndexEntriesRead();
+            record(engine, List.of(failed(next, tenant, failing)));
+            long read = settledCount(before) - before;
+            System.out.printf("[outcome plan] one failed outcome read %d index entries over %d pending deliveries%n",
+                    read, BACKLOG);
+            assertEquals(1, count(next, "status = 'pending' AND attempts = 1"), "the failure was recorded");
+            assertTrue(read < 1_000, "the outcome read " + read + " entries of the deliveries indexes over a backlog of "
+                    + BACKLOG + " pending deliveries");
+        } finally {
+            engine.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
     private static void lease(UUID subscription, String owner) {
         database.execute("INSERT INTO delivery_queue_leases (subscription_id, owner, leased_until) VALUES ('"
                 + subscription + "', '" + owner + "', now() + interval '5 minutes')");
@@ -103,16 +145,28 @@ class DeliveryOutcomesTest {
     }
 
     private static Outcome outcome(UUID delivery, UUID tenant, UUID subscription) {
+        return new Outcome(claimed(delivery, tenant, subscription), new SendResult(200, null, "ok", 3, null),
+                Outcome.SUCCEEDED, null, Instant.now(), Map.of("content-type", "application/json"));
+    }
+
+    private static Outcome failed(UUID delivery, UUID tenant, UUID subscription) {
+        return new Outcome(claimed(delivery, tenant, subscription), new SendResult(500, null, "down", 3, null),
+                Outcome.PENDING, Instant.now().plusSeconds(60), Instant.now(), Map.of("content-type", "application/json"));
+    }
+
+    private static ClaimedDelivery claimed(UUID delivery, UUID tenant, UUID subscription) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        ClaimedDelivery claimed = new ClaimedDelivery(delivery, tenant, subscription, 1, false, 8, now, now, UUID.randomUUID(),
+        return new ClaimedDelivery(delivery, tenant, subscription, 1, false, 8, now, now, UUID.randomUUID(),
                 "order.created", "{}", now, "http://127.0.0.1:9/hook", new JsonObject(), new byte[] {0}, null, null,
                 null);
-        return new Outcome(claimed, new SendResult(200, null, "ok", 3, null), Outcome.SUCCEEDED, null, Instant.now(),
-                Map.of("content-type", "application/json"));
     }
 
     /** Hands the outcomes over on a Vert.x context, as the sender does, and waits until they are written. */
     private static void record(List<Outcome> outcomes) throws Exception {
+        record(pool, outcomes);
+    }
+
+    private static void record(Pool pool, List<Outcome> outcomes) throws Exception {
         DeliveryOutcomes writer = new DeliveryOutcomes(vertx, pool, US, 10, Duration.ofDays(5), Duration.ofMinutes(5));
         Promise<Void> written = Promise.promise();
         vertx.runOnContext(v -> {
@@ -120,6 +174,20 @@ class DeliveryOutcomesTest {
             outcomes.forEach(writer::add);
         });
         written.future().await(30, TimeUnit.SECONDS);
+    }
+
+    private static long deliveryIndexEntriesRead() {
+        return database.count("SELECT coalesce(sum(idx_tup_read), 0) FROM pg_stat_user_indexes WHERE relname = 'deliveries'");
+    }
+
+    /** A connection reports its statistics about a second after going idle. */
+    private static long settledCount(long before) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (deliveryIndexEntriesRead() == before && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(1500);
+        return deliveryIndexEntriesRead();
     }
 
     private static long attempts(UUID delivery) {
