@@ -34,9 +34,10 @@ final class DeliveryClaims {
      * a lease another is taking at that moment leaves that queue for its next claim instead of waiting.
      * Renewing our own lease waits instead: the outcome writer holds our leases FOR SHARE while it writes,
      * nearly all the time under load, and skipping them would leave a half-spent queue unsent until the
-     * poll timer renewed it (healthy p99 663 ms in the isolation benchmark). A queue with no lease yet
-     * gets one by insert; of two instances inserting it at once the second gets nothing (fresh is NULL
-     * only when the snapshot saw no lease).
+     * poll timer renewed it. Our leases are locked in id order here, in RENEW and in the outcome writer:
+     * locked in whatever order the rows came, a claim and an outcome batch deadlocked. A queue with no
+     * lease yet gets one by insert; of two instances inserting it at once the second gets nothing (fresh
+     * is NULL only when the snapshot saw no lease).
      * Rows are read by primary key from an id array with no status test: a status test there would let a
      * generic plan (cached while the table was small) walk a partial index of all pending deliveries, and
      * a join would let it merge-join the whole primary key.
@@ -65,6 +66,7 @@ final class DeliveryClaims {
                     SELECT l.subscription_id FROM delivery_queue_leases l
                     WHERE l.subscription_id IN (SELECT id FROM open WHERE free > 0 AND NOT fresh)
                       AND l.owner = $1
+                    ORDER BY l.subscription_id
                     FOR UPDATE)
                 RETURNING subscription_id),
             taken AS (
@@ -122,8 +124,12 @@ final class DeliveryClaims {
     // Queues at their cap are not claimed from, so their leases are kept by the sender's timer instead.
     private static final String RENEW = """
             UPDATE delivery_queue_leases SET leased_until = now() + make_interval(secs => $3::float8)
-            WHERE subscription_id = ANY ($2::uuid[]) AND owner = $1
-              AND leased_until < now() + make_interval(secs => $3::float8 / 2)
+            WHERE subscription_id IN (
+                SELECT subscription_id FROM delivery_queue_leases
+                WHERE subscription_id = ANY ($2::uuid[]) AND owner = $1
+                  AND leased_until < now() + make_interval(secs => $3::float8 / 2)
+                ORDER BY subscription_id
+                FOR UPDATE)
             """;
     private static final String RELEASE = "DELETE FROM delivery_queue_leases WHERE owner = $1";
 
