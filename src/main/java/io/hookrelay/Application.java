@@ -9,8 +9,8 @@ import io.hookrelay.dashboard.AttemptRetention;
 import io.hookrelay.dashboard.DeliveryOutcomeFeed;
 import io.hookrelay.db.Database;
 import io.hookrelay.db.DatabaseUrl;
-import io.hookrelay.db.EmbeddedDatabase;
 import io.hookrelay.db.Migrations;
+import io.hookrelay.db.embedded.EmbeddedDatabase;
 import io.hookrelay.delivery.DeliveryVerticle;
 import io.hookrelay.event.EventSchemas;
 import io.hookrelay.http.Contract;
@@ -79,7 +79,8 @@ public final class Application implements AutoCloseable {
     /** Starts everything, blocking the calling thread (never an event loop) until the service listens. */
     public static Application start(Config config) {
         createDataDir(config.dataDir());
-        EmbeddedDatabase embedded = config.embeddedDatabase() ? EmbeddedDatabase.start(config.dataDir()) : null;
+        EmbeddedDatabase embedded = config.embeddedDatabase()
+                ? EmbeddedDatabase.start(config.dataDir(), config.embeddedStartTimeout()) : null;
         Vertx vertx = null;
         try {
             DatabaseUrl url = embedded != null ? embedded.url() : DatabaseUrl.parse(config.databaseUrl().orElseThrow());

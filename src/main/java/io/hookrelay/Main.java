@@ -1,6 +1,6 @@
 package io.hookrelay;
 
-import io.hookrelay.config.ConfigException;
+import io.hookrelay.config.StartupFailure;
 import io.hookrelay.config.ConfigLoader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +18,7 @@ public final class Main {
         Application app;
         try {
             app = Application.start(ConfigLoader.fromEnvironment());
-        } catch (ConfigException e) {
+        } catch (StartupFailure e) {
             System.err.println("hookrelay: " + e.getMessage());
             System.exit(2);
             return;

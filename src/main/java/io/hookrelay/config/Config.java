@@ -15,6 +15,7 @@ public record Config(
         Optional<String> databaseUrl,
         int databasePoolSize,
         Path dataDir,
+        Duration embeddedStartTimeout,
         Optional<String> adminToken,
         Optional<String> masterKey,
         boolean allowPrivateTargets,

@@ -54,6 +54,7 @@ public final class ConfigLoader {
                 optional("HOOKRELAY_DATABASE_URL"),
                 integer("HOOKRELAY_DATABASE_POOL_SIZE", 8, 1, 500),
                 Path.of(string("HOOKRELAY_DATA_DIR", "./data")),
+                positive("HOOKRELAY_EMBEDDED_START_TIMEOUT", Duration.ofSeconds(60)),
                 optional("HOOKRELAY_ADMIN_TOKEN"),
                 optional("HOOKRELAY_MASTER_KEY"),
                 bool("HOOKRELAY_ALLOW_PRIVATE_TARGETS", false),

@@ -11,6 +11,7 @@ final class Settings {
             "HOOKRELAY_DATABASE_URL",
             "HOOKRELAY_DATABASE_POOL_SIZE",
             "HOOKRELAY_DATA_DIR",
+            "HOOKRELAY_EMBEDDED_START_TIMEOUT",
             "HOOKRELAY_ADMIN_TOKEN",
             "HOOKRELAY_MASTER_KEY",
             "HOOKRELAY_ALLOW_PRIVATE_TARGETS",

@@ -3,7 +3,7 @@ package io.hookrelay.delivery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.hookrelay.Application;
-import io.hookrelay.db.EmbeddedDatabase;
+import io.hookrelay.db.embedded.EmbeddedDatabase;
 import io.hookrelay.support.Api;
 import io.hookrelay.support.Receiver;
 import io.hookrelay.support.ServiceProcess;
@@ -31,7 +31,7 @@ class DatabaseRestartTest {
     @DisplayName("when PostgreSQL restarts mid-delivery, readiness fails, then every event is still delivered")
     void recoversFromDatabaseRestart() throws Exception {
         int pgPort = ServiceProcess.freePort();
-        EmbeddedDatabase database = EmbeddedDatabase.start(dir.resolve("pg"), pgPort);
+        EmbeddedDatabase database = EmbeddedDatabase.start(dir.resolve("pg"), pgPort, EmbeddedDatabase.DEFAULT_START_TIMEOUT);
         Vertx vertx = Vertx.vertx();
         Set<String> arrived = ConcurrentHashMap.newKeySet();
         Application app = null;
@@ -60,7 +60,7 @@ class DatabaseRestartTest {
             Receiver.await("readiness reports the database down", Duration.ofSeconds(20),
                     () -> anonymous.get("/health/ready").status() == 503);
             Thread.sleep(1000);
-            database = EmbeddedDatabase.start(dir.resolve("pg"), pgPort);
+            database = EmbeddedDatabase.start(dir.resolve("pg"), pgPort, EmbeddedDatabase.DEFAULT_START_TIMEOUT);
 
             Receiver.await("readiness recovers", Duration.ofSeconds(60), () -> anonymous.get("/health/ready").status() == 200);
             for (int i = 0; i < 100; i++) {

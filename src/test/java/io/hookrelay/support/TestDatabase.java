@@ -1,7 +1,7 @@
 package io.hookrelay.support;
 
 import io.hookrelay.db.DatabaseUrl;
-import io.hookrelay.db.EmbeddedDatabase;
+import io.hookrelay.db.embedded.EmbeddedDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -73,7 +73,7 @@ public final class TestDatabase {
         if (configured != null && !configured.isBlank()) {
             return new Server(DatabaseUrl.parse(configured), "HOOKRELAY_TEST_DATABASE_URL");
         }
-        EmbeddedDatabase embedded = EmbeddedDatabase.start(null);
+        EmbeddedDatabase embedded = EmbeddedDatabase.temporary();
         Runtime.getRuntime().addShutdownHook(new Thread(embedded::close, "stop-embedded-postgres"));
         return new Server(embedded.adminUrl(), "embedded PostgreSQL");
     }
