@@ -70,7 +70,8 @@ final class DeliveryClaims {
                     FOR UPDATE)
                 RETURNING subscription_id),
             taken AS (
-                UPDATE delivery_queue_leases SET owner = $1, leased_until = now() + make_interval(secs => $7::float8)
+                UPDATE delivery_queue_leases SET owner = $1, owner_lock_key = $12,
+                                                 leased_until = now() + make_interval(secs => $7::float8)
                 WHERE subscription_id IN (
                     SELECT l.subscription_id FROM delivery_queue_leases l
                     WHERE l.subscription_id IN (SELECT id FROM open WHERE free > 0 AND NOT fresh)
@@ -78,8 +79,8 @@ final class DeliveryClaims {
                     FOR UPDATE SKIP LOCKED)
                 RETURNING subscription_id),
             added AS (
-                INSERT INTO delivery_queue_leases (subscription_id, owner, leased_until)
-                SELECT id, $1, now() + make_interval(secs => $7::float8) FROM open
+                INSERT INTO delivery_queue_leases (subscription_id, owner, owner_lock_key, leased_until)
+                SELECT id, $1, $12, now() + make_interval(secs => $7::float8) FROM open
                 WHERE free > 0 AND fresh IS NULL
                 ON CONFLICT (subscription_id) DO NOTHING
                 RETURNING subscription_id),
@@ -132,15 +133,32 @@ final class DeliveryClaims {
                 FOR UPDATE)
             """;
     private static final String RELEASE = "DELETE FROM delivery_queue_leases WHERE owner = $1";
+    /*
+     * Ends at once the leases of holders that are gone: a holder's lock that this transaction can take is held by
+     * no session. Taken for the transaction only, so a holder is never kept from its own lock for longer. Run
+     * before the first claim (a restarted instance finds its predecessor's queues free) and on every poll tick.
+     */
+    private static final String END_LEASES_OF_GONE_HOLDERS = """
+            UPDATE delivery_queue_leases SET leased_until = now()
+            WHERE owner_lock_key IN (
+                SELECT holder.key FROM (
+                    SELECT DISTINCT owner_lock_key AS key FROM delivery_queue_leases
+                    WHERE owner <> $1 AND owner_lock_key IS NOT NULL AND leased_until > now()) holder
+                WHERE pg_try_advisory_xact_lock($2, holder.key))
+              AND owner <> $1 AND leased_until > now()
+            RETURNING subscription_id
+            """;
 
     private final Pool pool;
     private final String owner;
+    private final LeaseHolderLock holderLock;
     private final int perSubscription;
     private final Duration lease;
 
-    DeliveryClaims(Pool pool, String owner, int perSubscription, Duration lease) {
+    DeliveryClaims(Pool pool, String owner, LeaseHolderLock holderLock, int perSubscription, Duration lease) {
         this.pool = pool;
         this.owner = owner;
+        this.holderLock = holderLock;
         this.perSubscription = perSubscription;
         this.lease = lease;
     }
@@ -154,6 +172,9 @@ final class DeliveryClaims {
      */
     Future<List<ClaimedDelivery>> claim(int max, Map<UUID, Integer> busy, Map<UUID, Integer> caps, Collection<UUID> held,
                                         Map<UUID, QueuePosition> from) {
+        if (!holderLock.held()) {
+            return Future.failedFuture("the lease holder lock is not held");
+        }
         List<UUID> full = new ArrayList<>();
         List<UUID> busyIds = new ArrayList<>();
         List<Integer> busyCounts = new ArrayList<>();
@@ -176,7 +197,8 @@ final class DeliveryClaims {
                 .addValue(held.toArray(UUID[]::new))
                 .addValue(from.keySet().toArray(UUID[]::new))
                 .addValue(from.values().stream().map(QueuePosition::nextAttemptAt).toArray(OffsetDateTime[]::new))
-                .addValue(from.values().stream().map(QueuePosition::id).toArray(UUID[]::new));
+                .addValue(from.values().stream().map(QueuePosition::id).toArray(UUID[]::new))
+                .addValue(holderLock.key());
         return pool.preparedQuery(CLAIM).execute(args).map(rows -> {
             List<ClaimedDelivery> claimed = new ArrayList<>(rows.size());
             rows.forEach(row -> claimed.add(map(row)));
@@ -191,6 +213,12 @@ final class DeliveryClaims {
         }
         return pool.preparedQuery(RENEW)
                 .execute(Tuple.of(owner, subscriptions.toArray(UUID[]::new), leaseSeconds())).mapEmpty();
+    }
+
+    /** Frees the queues of holders whose lock is free; answers how many. */
+    Future<Integer> endLeasesOfGoneHolders() {
+        return pool.preparedQuery(END_LEASES_OF_GONE_HOLDERS).execute(Tuple.of(owner, LeaseHolderLock.NAMESPACE))
+                .map(rows -> rows.rowCount());
     }
 
     /** Gives up every queue this instance holds, so others need not wait for the leases to run out. */

@@ -32,6 +32,7 @@ public final class DeliveryVerticle extends VerticleBase {
     private final TargetUrlPolicy targets;
     private final String owner = "hookrelay-" + UUID.randomUUID();
     private EventWakeups wakeups;
+    private LeaseHolderLock holderLock;
     private DeliveryClaims claims;
     private DeliverySender sender;
     private DeliveryOutcomes outcomes;
@@ -57,19 +58,23 @@ public final class DeliveryVerticle extends VerticleBase {
                 settings.maxInFlight());
         outcomes = new DeliveryOutcomes(vertx, pool, owner, settings.disableAfterFailures(), settings.disableAfter(),
                 settings.lease());
-        claims = new DeliveryClaims(pool, owner, settings.maxInFlightPerSubscription(), settings.lease());
+        holderLock = new LeaseHolderLock(vertx, connectOptions);
+        claims = new DeliveryClaims(pool, owner, holderLock, settings.maxInFlightPerSubscription(), settings.lease());
         sender = new DeliverySender(claims, new WebhookRequests(secretBox), http, outcomes, retry, settings.maxInFlight());
         Dispatcher dispatcher = new Dispatcher(pool, DISPATCH_BATCH, sender::wake);
         wakeups = new EventWakeups(vertx, connectOptions, dispatcher::wake);
         timer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> {
             dispatcher.wake();
-            sender.rescan();
+            endLeasesOfGoneHolders().onComplete(v -> sender.rescan());
             claims.renew(sender.heldQueues()).onFailure(e -> LOG.warning("renewing queue leases failed: " + e.getMessage()));
         });
-        return wakeups.start().onSuccess(v -> {
-            dispatcher.wake();
-            sender.wake();
-        });
+        // Before the first claim: the queues of a predecessor that was killed are free at once.
+        return Future.all(wakeups.start(), holderLock.start())
+                .compose(v -> endLeasesOfGoneHolders())
+                .onSuccess(v -> {
+                    dispatcher.wake();
+                    sender.wake();
+                });
     }
 
     /** Stops claiming, then waits (within the shutdown timeout) for sends in flight and their outcomes. */
@@ -90,11 +95,27 @@ public final class DeliveryVerticle extends VerticleBase {
         return drained.future()
                 .compose(v -> sender.inFlight() == 0 && outcomes.idle() ? claims.release() : Future.succeededFuture())
                 .otherwiseEmpty()
-                .eventually(() -> wakeups.stop()).onComplete(v -> {
+                .eventually(() -> wakeups.stop())
+                .eventually(() -> holderLock.stop()).onComplete(v -> {
             vertx.cancelTimer(check);
             http.close();
             pool.close();
         });
+    }
+
+    /** Never fails: a failure is logged, and the next tick tries again. */
+    private Future<Void> endLeasesOfGoneHolders() {
+        return claims.endLeasesOfGoneHolders()
+                .onSuccess(ended -> {
+                    if (ended > 0) {
+                        LOG.info("took over at once " + ended + " queue leases of instances that are gone");
+                    }
+                })
+                .<Void>mapEmpty()
+                .otherwise(e -> {
+                    LOG.warning("ending the leases of gone instances failed: " + e.getMessage());
+                    return null;
+                });
     }
 
     private static String version() {

@@ -52,7 +52,9 @@ class ClaimPlanTest {
         // One connection, so every claim runs the same prepared statement; generic from the first run.
         pool = Database.enginePool(vertx, Database.connectOptions(database.url())
                 .addProperty("plan_cache_mode", "force_generic_plan"), 1);
-        claims = new DeliveryClaims(pool, "claim-plan-test", 8, Duration.ofMinutes(5));
+        LeaseHolderLock lock = new LeaseHolderLock(vertx, Database.connectOptions(database.url()));
+        lock.start().await(10, TimeUnit.SECONDS);
+        claims = new DeliveryClaims(pool, "claim-plan-test", lock, 8, Duration.ofMinutes(5));
     }
 
     @AfterAll

@@ -42,7 +42,7 @@ class QueueLeaseTest {
     static DeliveryClaims them;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         database = TestDatabase.get("queue-leases");
         Migrations.migrate(database.url());
         database.execute("INSERT INTO tenants (id, name) VALUES ('" + TENANT + "', 'leases')");
@@ -50,8 +50,24 @@ class QueueLeaseTest {
                 + SUBSCRIPTION + "', '" + TENANT + "', 'http://127.0.0.1:9/hook', '\\x00', 100)");
         vertx = Vertx.vertx();
         pool = Database.enginePool(vertx, Database.connectOptions(database.url()), 2);
-        us = new DeliveryClaims(pool, "instance-us", 8, Duration.ofMinutes(1));
-        them = new DeliveryClaims(pool, "instance-them", 8, Duration.ofMinutes(1));
+        us = claimsOf("instance-us");
+        them = claimsOf("instance-them");
+    }
+
+    /** Claims of an instance that keeps its lease holder lock, as a running one does. */
+    private static DeliveryClaims claimsOf(String owner) throws Exception {
+        return claimsOf(owner, holderLock());
+    }
+
+    private static DeliveryClaims claimsOf(String owner, LeaseHolderLock lock) {
+        return new DeliveryClaims(pool, owner, lock, 8, Duration.ofMinutes(1));
+    }
+
+    private static LeaseHolderLock holderLock() throws Exception {
+        LeaseHolderLock lock = new LeaseHolderLock(vertx, Database.connectOptions(database.url()));
+        lock.start().await(10, TimeUnit.SECONDS);
+        assertTrue(lock.held());
+        return lock;
     }
 
     @AfterAll
@@ -92,6 +108,42 @@ class QueueLeaseTest {
         List<ClaimedDelivery> taken = claim(them, 100, Map.of());
         assertEquals(PENDING, taken.size(), "the dead instance's deliveries are still pending, so they go again");
         assertEquals(1, ownedBy("instance-them"));
+    }
+
+    @Test
+    @DisplayName("a holder whose session has ended loses its queues at once, long before its lease runs out")
+    void goneHolderLosesItsQueuesAtOnce() throws Exception {
+        LeaseHolderLock lock = holderLock();
+        DeliveryClaims gone = claimsOf("instance-gone", lock);
+        assertEquals(10, claim(gone, 10, Map.of()).size());
+        assertEquals(0, them.endLeasesOfGoneHolders().await(10, TimeUnit.SECONDS), "alive: its lease is respected");
+        assertEquals(0, claim(them, 10, Map.of()).size(), "alive: the queue stays its own");
+
+        lock.stop().await(10, TimeUnit.SECONDS); // as when the process is killed: PostgreSQL drops the session's lock
+        assertTrue(leaseSecondsLeft() > 50, "the lease itself has most of its minute left");
+        assertEquals(1, them.endLeasesOfGoneHolders().await(10, TimeUnit.SECONDS), "the gone holder's lease ends");
+        assertEquals(PENDING, claim(them, 100, Map.of()).size(), "and its queue is sent by another instance at once");
+        assertEquals(1, ownedBy("instance-them"));
+    }
+
+    @Test
+    @DisplayName("a holder that keeps no lock (an older version) keeps its queue until the lease runs out")
+    void holderWithoutLockKeepsItsLease() throws Exception {
+        assertEquals(10, claim(us, 10, Map.of()).size());
+        database.execute("UPDATE delivery_queue_leases SET owner_lock_key = NULL");
+        assertEquals(0, them.endLeasesOfGoneHolders().await(10, TimeUnit.SECONDS));
+        assertEquals(0, claim(them, 10, Map.of()).size(), "the queue is still ours");
+    }
+
+    @Test
+    @DisplayName("an instance whose lock is not held claims nothing, since others may be taking its queues")
+    void noClaimsWithoutTheLock() throws Exception {
+        LeaseHolderLock lock = holderLock();
+        DeliveryClaims lost = claimsOf("instance-lost", lock);
+        lock.stop().await(10, TimeUnit.SECONDS);
+        Future<List<ClaimedDelivery>> claimed = lost.claim(10, Map.of(), Map.of(), List.of(), Map.of());
+        assertTrue(claimed.failed(), "the claim is refused without asking the database");
+        assertEquals(0, database.count("SELECT count(*) FROM delivery_queue_leases"), "it took no lease either");
     }
 
     @Test
