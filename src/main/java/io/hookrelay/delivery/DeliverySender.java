@@ -105,13 +105,25 @@ final class DeliverySender {
         return Set.copyOf(heldBySubscription.keySet());
     }
 
-    /** Sends count against a cap; for an ordered subscription so does anything held, or its head would go twice. */
+    /**
+     * What counts against a subscription's cap: its requests in flight, and whatever of its answered deliveries
+     * wait to be written beyond a second cap's worth. So at most a cap is in flight and at most two caps are sent
+     * and not yet written, which is all that a crash can make go twice. For an ordered subscription anything held
+     * counts, or its head would go twice.
+     */
     private Map<UUID, Integer> busy() {
-        Map<UUID, Integer> busy = new HashMap<>(inFlightBySubscription);
-        for (UUID ordered : orderedSubscriptions) {
-            busy.put(ordered, heldBySubscription.getOrDefault(ordered, 0));
-        }
+        Map<UUID, Integer> busy = new HashMap<>();
+        heldBySubscription.forEach((subscription, held) -> {
+            int inFlight = inFlightBySubscription.getOrDefault(subscription, 0);
+            busy.put(subscription, orderedSubscriptions.contains(subscription) ? held
+                    : Math.max(inFlight, held - capBySubscription.getOrDefault(subscription, held)));
+        });
         return busy;
+    }
+
+    /** Sent and not yet written: the most a crash can make this subscription's receiver get twice. */
+    static int unwrittenBound(int cap) {
+        return 2 * cap;
     }
 
     private void send(ClaimedDelivery delivery) {
@@ -143,9 +155,7 @@ final class DeliverySender {
         Outcome outcome = decide(delivery, result, attemptedAt, headers);
         outcomes.add(outcome).onComplete(settled -> release(outcome));
         inFlight--;
-        if (inFlightBySubscription.computeIfPresent(delivery.subscriptionId(), (id, n) -> n <= 1 ? null : n - 1) == null) {
-            capBySubscription.remove(delivery.subscriptionId());
-        }
+        inFlightBySubscription.computeIfPresent(delivery.subscriptionId(), (id, n) -> n <= 1 ? null : n - 1);
         wake();
     }
 
@@ -153,16 +163,19 @@ final class DeliverySender {
         ClaimedDelivery delivery = outcome.delivery();
         held.remove(delivery.id());
         UUID subscription = delivery.subscriptionId();
+        Integer heldBefore = heldBySubscription.get(subscription);
+        boolean atUnwrittenBound = heldBefore != null && heldBefore >= unwrittenBound(delivery.cap());
         if (heldBySubscription.computeIfPresent(subscription, (id, n) -> n <= 1 ? null : n - 1) == null) {
             orderedSubscriptions.remove(subscription);
             positions.remove(subscription);
+            capBySubscription.remove(subscription);
         } else if (outcome.nextAttemptAt() != null) {
             QueuePosition position = positions.get(subscription);
             if (position != null && !outcome.nextAttemptAt().isAfter(position.nextAttemptAt().toInstant())) {
                 positions.remove(subscription);
             }
         }
-        if (delivery.ordered()) {
+        if (delivery.ordered() || atUnwrittenBound) {
             wake();
         }
     }

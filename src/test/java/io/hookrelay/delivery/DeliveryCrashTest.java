@@ -17,6 +17,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
@@ -106,6 +107,84 @@ class DeliveryCrashTest {
             assertTrue(inFlight.containsAll(repeated), "repeats " + repeated.size() + " are all among the "
                     + inFlight.size() + " deliveries in flight at the kill");
             assertEquals(published, arrivals.keySet(), "nothing lost, nothing unknown");
+        } finally {
+            vertx.close();
+        }
+    }
+
+    @Test
+    @DisplayName("a crash repeats at most two caps' worth per subscription, even when outcomes cannot be written, and delivery resumes at once after the restart")
+    void repeatsAreBoundedByTwoCaps() throws Exception {
+        TestDatabase db = TestDatabase.get("crash-bound");
+        Map<String, String> settings = Map.of(
+                "HOOKRELAY_DATABASE_URL", db.url().toUrl(),
+                "HOOKRELAY_DATA_DIR", dataDir.toString(),
+                "HOOKRELAY_ADMIN_TOKEN", "crash-admin-token-0123456789",
+                "HOOKRELAY_MASTER_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+                "HOOKRELAY_ALLOW_PRIVATE_TARGETS", "true");
+        int cap = 8; // the default HOOKRELAY_MAX_IN_FLIGHT_PER_SUBSCRIPTION
+        int events = 200;
+        Vertx vertx = Vertx.vertx();
+        int port = ServiceProcess.freePort();
+        List<String> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Receiver receiver = Receiver.start(vertx, (n, request, v) -> {
+            arrivals.add(request.getHeader("webhook-id"));
+            request.response().setStatusCode(200).end();
+        })) {
+            ServiceProcess first = ServiceProcess.start(settings, port, dataDir.resolve("bound-first.log"));
+            Api admin = new Api(port, "crash-admin-token-0123456789");
+            String tenantId = admin.post("/v1/tenants", new JsonObject().put("name", "bound")).json().getString("id");
+            Api tenant = admin.as(admin.post("/v1/tenants/" + tenantId + "/api-keys", null).json().getString("key"));
+            Api.Response subscription = tenant.post("/v1/subscriptions", new JsonObject().put("url", receiver.url()));
+            assertEquals(201, subscription.status());
+            String subscriptionId = subscription.json().getString("id");
+
+            var url = db.url();
+            Set<String> published = new HashSet<>();
+            try (Connection blocker = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password())) {
+                // The outcome writer locks the subscription first: while this share lock is held it writes nothing,
+                // so every answered delivery stays unwritten, as when the database is slow.
+                blocker.setAutoCommit(false);
+                try (Statement statement = blocker.createStatement()) {
+                    statement.execute("SELECT id FROM subscriptions WHERE id = '" + subscriptionId + "' FOR SHARE");
+                }
+                for (int i = 0; i < events; i++) {
+                    published.add(tenant.post("/v1/events", new JsonObject().put("type", "bound.test").put("data", i))
+                            .json().getString("id"));
+                }
+                Receiver.await("the sender stops at its bound", Duration.ofSeconds(30), () -> arrivals.size() >= 2 * cap);
+                Thread.sleep(2000);
+                assertEquals(DeliverySender.unwrittenBound(cap), arrivals.size(),
+                        "with nothing written, the receiver got exactly two caps' worth and no more");
+                first.kill();
+                blocker.rollback();
+            }
+            Set<String> beforeKill = new HashSet<>(arrivals);
+
+            ServiceProcess second = ServiceProcess.start(settings, port, dataDir.resolve("bound-second.log"));
+            long ready = System.nanoTime();
+            int seenAtReady = arrivals.size();
+            try {
+                Receiver.await("a delivery after the restart", Duration.ofSeconds(30), () -> arrivals.size() > seenAtReady);
+                Duration resumed = Duration.ofNanos(System.nanoTime() - ready);
+                System.out.println("[crash] first delivery " + resumed.toMillis() + " ms after the restarted service was ready");
+                assertTrue(resumed.compareTo(Duration.ofSeconds(2)) < 0,
+                        "the killed instance's queue lease did not hold the restart up: " + resumed.toMillis() + " ms");
+                Receiver.await("every delivery recorded", Duration.ofSeconds(60), () -> db.count(
+                        "SELECT count(*) FROM deliveries WHERE status = 'succeeded'") == events);
+            } finally {
+                second.stop();
+            }
+            Map<String, Integer> counts = new HashMap<>();
+            arrivals.forEach(id -> counts.merge(id, 1, Integer::sum));
+            Set<String> repeated = new HashSet<>();
+            counts.forEach((id, count) -> {
+                if (count > 1) {
+                    repeated.add(id);
+                }
+            });
+            assertEquals(beforeKill, repeated, "exactly the sent-but-unwritten deliveries went twice, with the same webhook-id");
+            assertEquals(events, counts.size(), "nothing lost");
         } finally {
             vertx.close();
         }
