@@ -25,9 +25,41 @@ public final class ServiceProcess {
 
     /** Starts Main with only the given HOOKRELAY_* settings (plus the port) and waits until it is ready. */
     public static ServiceProcess start(Map<String, String> settings, int port, Path log) throws Exception {
+        ServiceProcess service = new ServiceProcess(builder(List.of(), settings, port, log).start(), port, log);
+        service.awaitReady();
+        return service;
+    }
+
+    /** What a start that is meant to fail printed, and how it ended. */
+    public record Exited(int status, String output) {
+    }
+
+    /**
+     * Runs Main until it exits by itself, as a start that must fail does; {@code wrapper} comes first on the
+     * command line (e.g. {@code unshare --mount ...} to give it a file system of its own).
+     */
+    public static Exited runUntilExit(List<String> wrapper, Map<String, String> settings, int port, Path log)
+            throws Exception {
+        Process process = builder(wrapper, settings, port, log).start();
+        if (!process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the service was meant to exit by itself but still runs:\n"
+                    + Files.readString(log, StandardCharsets.UTF_8));
+        }
+        return new Exited(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    /** The command line that runs Main, for a wrapper script that starts it itself. */
+    public static List<String> mainCommand() {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", classpath, "io.hookrelay.Main"))
+        return List.of(java, "-Xmx256m", "-cp", classpath, "io.hookrelay.Main");
+    }
+
+    private static ProcessBuilder builder(List<String> wrapper, Map<String, String> settings, int port, Path log) {
+        List<String> command = new java.util.ArrayList<>(wrapper);
+        command.addAll(mainCommand());
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();
@@ -35,9 +67,7 @@ public final class ServiceProcess {
         env.put("HOOKRELAY_HTTP_PORT", Integer.toString(port));
         env.put("HOOKRELAY_HTTP_HOST", "127.0.0.1");
         env.putAll(settings);
-        ServiceProcess service = new ServiceProcess(builder.start(), port, log);
-        service.awaitReady();
-        return service;
+        return builder;
     }
 
     public static int freePort() throws IOException {
