@@ -72,7 +72,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             int chosen = port != 0 ? port : directory.stablePort();
             String where = "127.0.0.1:" + chosen;
             LOG.info("starting the embedded PostgreSQL " + binariesVersion() + " on " + where + " with data in " + pgData
-                    + " (its log: " + directory.log() + ")");
+                    + "; waiting up to " + startTimeout + " for it to accept connections (its log: " + directory.log() + ")");
             long logOffset = directory.rotateLog();
             try (StartWatch watch = StartWatch.begin(directory.log(), logOffset,
                     "the embedded PostgreSQL to accept connections on " + where, startTimeout)) {

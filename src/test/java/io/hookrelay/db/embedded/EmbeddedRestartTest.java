@@ -150,6 +150,7 @@ class EmbeddedRestartTest {
         first.stop();
         String pgPort = Files.readString(data.resolve("postgres.port"), StandardCharsets.US_ASCII).trim();
         assertTrue(first.log().contains("psql -h 127.0.0.1 -p " + pgPort + " -U postgres hookrelay"), first.log());
+        assertTrue(first.log().contains("waiting up to PT1M for it to accept connections"), "says what it waits for");
         ServiceProcess second = ServiceProcess.start(settings, port, dir.resolve("second.log"));
         second.stop();
         assertTrue(second.log().contains("psql -h 127.0.0.1 -p " + pgPort + " -U postgres hookrelay"), second.log());
