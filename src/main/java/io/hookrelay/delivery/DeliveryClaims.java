@@ -51,11 +51,11 @@ final class DeliveryClaims {
                         ORDER BY d.subscription_id LIMIT 1)
                 FROM queues q WHERE q.subscription_id IS NOT NULL),
             open AS (
-                SELECT s.id, s.ordered, least($2, c.cap - coalesce(b.busy, 0)) AS free,
+                SELECT s.id, s.ordered, least($2, c.room - coalesce(b.busy, 0)) AS free,
                        l.owner = $1 AND l.leased_until > now() + make_interval(secs => $7::float8 / 2) AS fresh
                 FROM queues q
                 JOIN subscriptions s ON s.id = q.subscription_id
-                CROSS JOIN LATERAL (SELECT CASE WHEN s.ordered THEN 1 ELSE coalesce(s.max_in_flight, $4) END AS cap) c
+                CROSS JOIN LATERAL (SELECT CASE WHEN s.ordered THEN 1 ELSE $13 * coalesce(s.max_in_flight, $4) END AS room) c
                 LEFT JOIN unnest($5::uuid[], $6::int[]) AS b (subscription_id, busy) ON b.subscription_id = s.id
                 LEFT JOIN delivery_queue_leases l ON l.subscription_id = s.id
                 WHERE s.status = 'active' AND NOT (s.id = ANY ($3::uuid[]))
@@ -164,28 +164,20 @@ final class DeliveryClaims {
     }
 
     /**
-     * {@code busy}: this instance's sends per subscription (for an ordered one, everything it holds of it), so a
-     * claim never exceeds a subscription's cap; {@code caps}: the caps seen in earlier claims, so full
-     * subscriptions are not even scanned; {@code held}: every delivery this instance holds, none of which may be
-     * handed out again; {@code from}: per subscription, where to go on reading its queue (after the last delivery
-     * claimed from it), so the held ones need not be read again.
+     * A subscription gives at most {@link SenderQueue#claimable} of its deliveries to this instance at once, less
+     * {@code busy}, what this instance already has of it in flight or claimed (for an ordered one, everything it
+     * holds of it); {@code full}: subscriptions that can give nothing now, not even scanned; {@code held}: every
+     * delivery this instance holds, none of which may be handed out again; {@code from}: per subscription, where
+     * to go on reading its queue (after the last delivery claimed from it), so the held ones need not be read
+     * again.
      */
-    Future<List<ClaimedDelivery>> claim(int max, Map<UUID, Integer> busy, Map<UUID, Integer> caps, Collection<UUID> held,
+    Future<List<ClaimedDelivery>> claim(int max, Map<UUID, Integer> busy, Collection<UUID> full, Collection<UUID> held,
                                         Map<UUID, QueuePosition> from) {
         if (!holderLock.held()) {
             return Future.failedFuture("the lease holder lock is not held");
         }
-        List<UUID> full = new ArrayList<>();
-        List<UUID> busyIds = new ArrayList<>();
-        List<Integer> busyCounts = new ArrayList<>();
-        busy.forEach((subscription, count) -> {
-            if (count >= caps.getOrDefault(subscription, perSubscription)) {
-                full.add(subscription);
-            } else {
-                busyIds.add(subscription);
-                busyCounts.add(count);
-            }
-        });
+        List<UUID> busyIds = new ArrayList<>(busy.keySet());
+        List<Integer> busyCounts = busyIds.stream().map(busy::get).toList();
         Tuple args = Tuple.tuple()
                 .addValue(owner)
                 .addValue(max)
@@ -198,7 +190,8 @@ final class DeliveryClaims {
                 .addValue(from.keySet().toArray(UUID[]::new))
                 .addValue(from.values().stream().map(QueuePosition::nextAttemptAt).toArray(OffsetDateTime[]::new))
                 .addValue(from.values().stream().map(QueuePosition::id).toArray(UUID[]::new))
-                .addValue(holderLock.key());
+                .addValue(holderLock.key())
+                .addValue(SenderQueue.CLAIMABLE_CAPS);
         return pool.preparedQuery(CLAIM).execute(args).map(rows -> {
             List<ClaimedDelivery> claimed = new ArrayList<>(rows.size());
             rows.forEach(row -> claimed.add(map(row)));

@@ -60,7 +60,8 @@ public final class DeliveryVerticle extends VerticleBase {
                 settings.lease());
         holderLock = new LeaseHolderLock(vertx, connectOptions);
         claims = new DeliveryClaims(pool, owner, holderLock, settings.maxInFlightPerSubscription(), settings.lease());
-        sender = new DeliverySender(claims, new WebhookRequests(secretBox), http, outcomes, retry, settings.maxInFlight());
+        sender = new DeliverySender(claims, new WebhookRequests(secretBox), http, outcomes, retry, settings.maxInFlight(),
+                holderLock::held);
         Dispatcher dispatcher = new Dispatcher(pool, DISPATCH_BATCH, sender::wake);
         wakeups = new EventWakeups(vertx, connectOptions, dispatcher::wake);
         timer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> {

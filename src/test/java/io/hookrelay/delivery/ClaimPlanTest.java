@@ -103,7 +103,7 @@ class ClaimPlanTest {
     }
 
     private static List<ClaimedDelivery> claim(int max, List<UUID> held) throws Exception {
-        return claims.claim(max, Map.of(), Map.of(), held, Map.of()).await(60, TimeUnit.SECONDS);
+        return claims.claim(max, Map.of(), List.of(), held, Map.of()).await(60, TimeUnit.SECONDS);
     }
 
     private static long indexEntriesRead() {

@@ -154,7 +154,7 @@ class DeliveryCrashTest {
                 }
                 Receiver.await("the sender stops at its bound", Duration.ofSeconds(30), () -> arrivals.size() >= 2 * cap);
                 Thread.sleep(2000);
-                assertEquals(DeliverySender.unwrittenBound(cap), arrivals.size(),
+                assertEquals(SenderQueue.unwrittenBound(cap), arrivals.size(),
                         "with nothing written, the receiver got exactly two caps' worth and no more");
                 first.kill();
                 blocker.rollback();

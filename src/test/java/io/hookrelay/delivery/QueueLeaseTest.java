@@ -141,7 +141,7 @@ class QueueLeaseTest {
         LeaseHolderLock lock = holderLock();
         DeliveryClaims lost = claimsOf("instance-lost", lock);
         lock.stop().await(10, TimeUnit.SECONDS);
-        Future<List<ClaimedDelivery>> claimed = lost.claim(10, Map.of(), Map.of(), List.of(), Map.of());
+        Future<List<ClaimedDelivery>> claimed = lost.claim(10, Map.of(), List.of(), List.of(), Map.of());
         assertTrue(claimed.failed(), "the claim is refused without asking the database");
         assertEquals(0, database.count("SELECT count(*) FROM delivery_queue_leases"), "it took no lease either");
     }
@@ -179,7 +179,7 @@ class QueueLeaseTest {
             try (Statement statement = outcomes.createStatement()) {
                 // What DeliveryOutcomes holds while it writes a batch of this queue.
                 statement.execute("SELECT * FROM delivery_queue_leases FOR SHARE");
-                claimed = us.claim(10, Map.of(), Map.of(), List.of(), Map.of());
+                claimed = us.claim(10, Map.of(), List.of(), List.of(), Map.of());
                 Thread.sleep(300);
                 assertTrue(!claimed.isComplete(), "the claim waits for the outcome writer's commit");
             }
@@ -194,8 +194,8 @@ class QueueLeaseTest {
     void newQueueGoesToOne() throws Exception {
         for (int round = 0; round < 20; round++) {
             database.execute("DELETE FROM delivery_queue_leases");
-            Future<List<ClaimedDelivery>> ours = us.claim(10, Map.of(), Map.of(), List.of(), Map.of());
-            Future<List<ClaimedDelivery>> theirs = them.claim(10, Map.of(), Map.of(), List.of(), Map.of());
+            Future<List<ClaimedDelivery>> ours = us.claim(10, Map.of(), List.of(), List.of(), Map.of());
+            Future<List<ClaimedDelivery>> theirs = them.claim(10, Map.of(), List.of(), List.of(), Map.of());
             int got = ours.await(30, TimeUnit.SECONDS).size();
             int gotThem = theirs.await(30, TimeUnit.SECONDS).size();
             assertEquals(10, got + gotThem, "round " + round + ": one claim gets the queue's ten, the other none");
@@ -242,7 +242,7 @@ class QueueLeaseTest {
 
     private static List<ClaimedDelivery> claims(DeliveryClaims claims, int max, List<UUID> held,
                                                 Map<UUID, QueuePosition> from) throws Exception {
-        return claims.claim(max, Map.of(), Map.of(), held, from).await(30, TimeUnit.SECONDS);
+        return claims.claim(max, Map.of(), List.of(), held, from).await(30, TimeUnit.SECONDS);
     }
 
     private static long ownedBy(String owner) {
