@@ -82,9 +82,25 @@ public final class EndToEndBench {
         int measure = intArgument(args, 2, 60, 1);
         int connections = intArgument(args, 3, 64, 1);
         int drainMax = Integer.parseInt(System.getenv().getOrDefault("E2E_DRAIN_MAX_SECONDS", "300"));
-        List<Scenario> chosen = chosen(System.getenv().getOrDefault("E2E_SCENARIOS", ""));
+        List<Scenario> chosen;
+        try {
+            chosen = chosen(System.getenv().getOrDefault("E2E_SCENARIOS", ""));
+        } catch (IllegalArgumentException e) {
+            System.err.println("E2E_SCENARIOS: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
 
-        Runtime.getRuntime().addShutdownHook(new Thread(EndToEndBench::stopAll, "stop-e2e-processes"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            boolean running;
+            synchronized (STARTED) {
+                running = !STARTED.isEmpty();
+            }
+            if (running) {
+                System.out.println("== interrupted: stopping the processes and databases this run started");
+            }
+            stopAll();
+        }, "stop-e2e-processes"));
         BenchService.deleteTree(LOGS);
         EndToEndBench bench = new EndToEndBench(warmup, measure, connections, drainMax);
         boolean failed = false;
@@ -98,6 +114,9 @@ public final class EndToEndBench {
             } catch (Exception e) {
                 failed = true;
                 System.out.println("  FAILED      " + e.getMessage());
+            } finally {
+                stopAll();
+                leftovers();
             }
             for (Scenario scenario : chosen) {
                 try {
@@ -135,7 +154,8 @@ public final class EndToEndBench {
         pids.put("trivial server", server.pid());
         LoadRun run = load(LOGS.resolve("trivial"), port, null, pids, -1, null);
         trivialRate = run.acceptedPerSecond();
-        System.out.printf("  accepted    %s requests/s in the window (%s; statuses %s; %d failed)%n", count(trivialRate),
+        System.out.printf("  accepted    %s requests/s in the window (%s; over the whole run statuses %s, %d failed)%n",
+                count(trivialRate),
                 count(run.acceptedInWindow()), run.result().getJsonObject("statuses").encode(),
                 run.result().getLong("failed"));
         System.out.printf("  answer      202 p50 %s ms, p99 %s ms%n", ms(run.result().getDouble("answer_p50_ms")),
@@ -209,7 +229,8 @@ public final class EndToEndBench {
         boolean keptUp = backlogTo <= Math.max(delivered, connections * subs);
         JsonObject status = arrivals.getJsonObject("status");
 
-        System.out.printf("  accepted    %s events/s in the window (%s; statuses %s; %d failed%s)%n", count(accepted),
+        System.out.printf("  accepted    %s events/s in the window (%s; over the whole run statuses %s, %d failed%s)%n",
+                count(accepted),
                 count(run.acceptedInWindow()), result.getJsonObject("statuses").encode(), result.getLong("failed"),
                 result.getString("first_failure") == null ? "" : ", first: " + result.getString("first_failure"));
         System.out.printf("  answer      202 p50 %s ms, p99 %s ms, max %s ms%n", ms(result.getDouble("answer_p50_ms")),
@@ -259,21 +280,21 @@ public final class EndToEndBench {
         boolean rssMet = rssPeak < 512;
         String targets;
         if (subs == 1) {
-            targets = String.format("end to end %s events/s = %.2f x the trivial server's %s (target >= 0.35 x: %s);"
-                            + " service RSS %d MiB (target < 512 MiB: %s)", count(endToEnd), ratio, count(trivialRate),
+            targets = String.format("end to end %s events/s = %s x the trivial server's %s (target >= 0.35 x: %s);"
+                            + " service RSS %d MiB (target < 512 MiB: %s)", count(endToEnd), ratio(ratio), count(trivialRate),
                     verdict(ratio >= 0.35, trivialRate), rssPeak, verdict(rssMet, 1));
         } else {
             targets = String.format("%s deliveries/s while publishing (target >= 8,000/s: %s); end to end %s events/s"
-                            + " = %.2f x the trivial server's %s (no target); service RSS %d MiB (target < 512 MiB: %s)",
-                    count(delivered), verdict(delivered >= 8000, 1), count(endToEnd), ratio, count(trivialRate),
+                            + " = %s x the trivial server's %s (no target); service RSS %d MiB (target < 512 MiB: %s)",
+                    count(delivered), verdict(delivered >= 8000, 1), count(endToEnd), ratio(ratio), count(trivialRate),
                     rssPeak, verdict(rssMet, 1));
         }
         System.out.printf("  targets     %s%n", targets);
         System.out.printf("  service log %s%n", logFindings(service));
 
-        summary.add(String.format("  %-12s %,9.0f ev/s accepted, %,9.0f deliveries/s, e2e %.2f x trivial; backlog at end %s,"
+        summary.add(String.format("  %-12s %,9.0f ev/s accepted, %,9.0f deliveries/s, e2e %s x trivial; backlog at end %s,"
                         + " %s; latency p50 %s ms, p99 %s ms; service %s µs/event, PostgreSQL %s µs/event; RSS %d MiB",
-                scenario.name(), accepted, delivered, ratio, count(backlogTo), drain.brief(), ms(fromSend.getDouble("p50_ms")),
+                scenario.name(), accepted, delivered, ratio(ratio), count(backlogTo), drain.brief(), ms(fromSend.getDouble("p50_ms")),
                 ms(fromSend.getDouble("p99_ms")), run.cpu().microsPer("service", run.acceptedInWindow()),
                 run.cpu().microsPer("PostgreSQL", run.acceptedInWindow()), rssPeak));
     }
@@ -385,9 +406,7 @@ public final class EndToEndBench {
             String perUnit(long units) {
                 return seconds.entrySet().stream()
                         .map(e -> e.getKey() + " " + micros(e.getValue(), units))
-                        .collect(Collectors.joining(", "))
-                        + (sharedServer ? " (the PostgreSQL figure is the whole server's, which other work on the"
-                        + " machine may share; the backends of this run's database alone are listed apart)" : "");
+                        .collect(Collectors.joining(", "));
             }
 
             String microsPer(String name, long units) {
@@ -399,7 +418,9 @@ public final class EndToEndBench {
                 double tracked = seconds.entrySet().stream().filter(e -> !e.getKey().contains("of which"))
                         .mapToDouble(Map.Entry::getValue).sum();
                 return String.format("%.1f of %.1f core-seconds busy in the window; %.1f of them outside the processes"
-                        + " above (the coordinator, the rest of the machine)", busy, total, Math.max(0, busy - tracked));
+                        + " above (the coordinator, the rest of the machine)%s", busy, total, Math.max(0, busy - tracked),
+                        sharedServer ? "; PostgreSQL is the whole server, which other work on the machine may use too,"
+                                + " and its part in this run's database's backends is shown apart" : "");
             }
 
             private static String micros(double secondsSpent, long units) {
@@ -579,7 +600,14 @@ public final class EndToEndBench {
     }
 
     private static String ms(Double value) {
-        return value == null ? "not reached" : String.format(Locale.ROOT, value < 10 ? "%.2f" : "%.1f", value);
+        if (value == null) {
+            return "not reached";
+        }
+        return String.format(Locale.ROOT, value < 10 ? "%.2f" : value < 1000 ? "%.1f" : "%,.0f", value);
+    }
+
+    private static String ratio(double value) {
+        return !Double.isFinite(value) ? "n/a" : String.format(Locale.ROOT, value < 0.1 ? "%.3f" : "%.2f", value);
     }
 
     private static String count(double value) {
