@@ -7,6 +7,11 @@
 #   bench/run-bench.sh deliveries-throughput [events] [seconds]   deliveries/s to a keep-alive receiver, against plain Vert.x POSTs
 #   bench/run-bench.sh deliveries-latency [events/s] [seconds]   event-to-first-attempt latency (default 500 events/s)
 #   bench/run-bench.sh deliveries-isolation [events/s] [seconds] [rounds]   healthy p99 with and without a hanging and a failing subscription
+#   bench/run-bench.sh end-to-end [warmup_s=20] [measure_s=60] [connections=64]   the whole path, each part its own process:
+#       load generator -> service jar (default settings) -> receiver, on the embedded database and on the local
+#       server, to 1 and to 16 subscriptions, beside the same load against a trivial server. One or some scenarios:
+#       E2E_SCENARIOS=embedded-1,embedded-16,local-1,local-16; E2E_DRAIN_MAX_SECONDS (default 300) bounds the wait
+#       for the backlog after the load.
 # Uses the PostgreSQL at BENCH_DATABASE_URL (default: the local server on 127.0.0.1:5432 if it answers,
 # else the service's embedded database), in a database created for the run and dropped after it.
 set -euo pipefail
@@ -40,5 +45,15 @@ case "$which" in
   sse) java -Xmx768m -cp "$CP" io.hookrelay.bench.SseBench "${db:-embedded}" "$@" ;;
   deliveries-isolation) java -Xmx512m -cp "$CP" io.hookrelay.bench.DeliveryBench isolation "${db:-embedded}" "$@" ;;
   dashboard) java -Xmx512m -cp "$CP" io.hookrelay.dashboard.DashboardBench "${db:?dashboard needs a PostgreSQL server}" "$@" ;;
+  end-to-end)
+    # In the background so that a TERM or Ctrl-C to this script reaches the coordinator (a background job of a
+    # script ignores SIGINT), which then stops the service, the database and the tools it started.
+    java -Xmx512m -cp "$CP" io.hookrelay.bench.EndToEndBench "${db:-none}" "$@" &
+    bench=$!
+    trap 'kill -TERM $bench 2>/dev/null || true' INT TERM
+    status=0
+    wait "$bench" || status=$?
+    while kill -0 "$bench" 2>/dev/null; do wait "$bench" || status=$?; done
+    exit "$status" ;;
   *) echo "unknown benchmark: $which" >&2; exit 2 ;;
 esac

@@ -10,8 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Starts {@code target/hookrelay.jar} as its own process, as an operator would, so the figures include
@@ -22,34 +28,74 @@ final class BenchService implements AutoCloseable {
     final Process process;
     final int port;
     final String adminToken = "bench-admin-token-0123456789";
+    /** The service's HOOKRELAY_DATA_DIR, a temporary directory of its own; its log is {@code service.log} in it. */
+    final Path dataDir;
+    /** The command line and the HOOKRELAY_* settings it was started with, for the bench's report. */
+    final List<String> command;
+    final Map<String, String> settings;
+    private Path keepLog;
+    private boolean closed;
 
-    private BenchService(Process process, int port) {
+    private BenchService(Process process, int port, Path dataDir, List<String> command, Map<String, String> settings) {
         this.process = process;
         this.port = port;
+        this.dataDir = dataDir;
+        this.command = command;
+        this.settings = settings;
     }
 
     static BenchService start(String databaseUrl, Map<String, String> settings) throws Exception {
+        Map<String, String> all = new TreeMap<>(Map.of("HOOKRELAY_DATABASE_POOL_SIZE", "16"));
+        all.putAll(settings);
+        return start(List.of("java", "-Xmx384m", "-XX:+UseParallelGC", "-jar"), databaseUrl, all);
+    }
+
+    /**
+     * The jar as a user starts it: {@code java -jar target/hookrelay.jar}, no JVM options, and of the settings
+     * only what such a user has to give - where to listen (loopback, a free port), a data directory, an admin
+     * token to create the tenant with, leave to deliver to loopback receivers, and the database URL unless the
+     * embedded one is used. Nothing that tunes the service.
+     */
+    static BenchService startAsUser(String databaseUrl) throws Exception {
+        return start(List.of("java", "-jar"), databaseUrl,
+                Map.of("HOOKRELAY_ALLOW_PRIVATE_TARGETS", "true"));
+    }
+
+    private static BenchService start(List<String> java, String databaseUrl, Map<String, String> settings)
+            throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
         Path dataDir = Files.createTempDirectory("hookrelay-bench");
         Path log = dataDir.resolve("service.log");
-        ProcessBuilder builder = new ProcessBuilder(List.of("java", "-Xmx384m", "-XX:+UseParallelGC", "-jar",
-                Path.of("target/hookrelay.jar").toAbsolutePath().toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> command = new ArrayList<>(java);
+        command.add(Path.of("target/hookrelay.jar").toAbsolutePath().toString());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("HOOKRELAY_"));
-        builder.environment().put("HOOKRELAY_HTTP_PORT", Integer.toString(port));
-        builder.environment().put("HOOKRELAY_HTTP_HOST", "127.0.0.1");
-        builder.environment().put("HOOKRELAY_DATA_DIR", dataDir.toString());
-        builder.environment().put("HOOKRELAY_ADMIN_TOKEN", "bench-admin-token-0123456789");
-        builder.environment().put("HOOKRELAY_DATABASE_POOL_SIZE", "16");
+        Map<String, String> env = new TreeMap<>();
+        env.put("HOOKRELAY_HTTP_PORT", Integer.toString(port));
+        env.put("HOOKRELAY_HTTP_HOST", "127.0.0.1");
+        env.put("HOOKRELAY_DATA_DIR", dataDir.toString());
+        env.put("HOOKRELAY_ADMIN_TOKEN", "bench-admin-token-0123456789");
         if (databaseUrl != null) {
-            builder.environment().put("HOOKRELAY_DATABASE_URL", databaseUrl);
+            env.put("HOOKRELAY_DATABASE_URL", databaseUrl);
         }
-        builder.environment().putAll(settings);
-        BenchService service = new BenchService(builder.start(), port);
-        service.awaitReady(log);
+        env.putAll(settings);
+        builder.environment().putAll(env);
+        BenchService service;
+        try {
+            service = new BenchService(builder.start(), port, dataDir, List.copyOf(command), env);
+        } catch (IOException e) {
+            deleteTree(dataDir);
+            throw e;
+        }
+        try {
+            service.awaitReady(log);
+        } catch (Exception e) {
+            service.close();
+            throw e;
+        }
         return service;
     }
 
@@ -92,9 +138,81 @@ final class BenchService implements AutoCloseable {
         return -1;
     }
 
+    /** Where close() copies the service's log before removing the data directory (which holds it). */
+    void keepLogAt(Path copy) {
+        keepLog = copy;
+    }
+
+    /**
+     * The pid of the embedded PostgreSQL's postmaster, from the postmaster.pid file under the data directory;
+     * -1 when the service runs on a server of its own choosing (or the embedded one has not started).
+     */
+    long embeddedPostmasterPid() {
+        Path pidFile = dataDir.resolve("postgres").resolve("postmaster.pid");
+        try {
+            return Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Stops the service as an operator would (SIGTERM; it stops its embedded PostgreSQL itself), forcibly if it
+     * has not gone within a minute, then stops an embedded postmaster it left behind and removes the data
+     * directory, so a failed run leaves neither processes nor a database on disk. Safe to call twice.
+     */
     @Override
-    public void close() throws Exception {
+    public synchronized void close() throws Exception {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long postmaster = embeddedPostmasterPid();
         process.destroy();
-        process.waitFor();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        if (postmaster > 0) {
+            stopOrphanedPostmaster(postmaster);
+        }
+        if (keepLog != null) {
+            try {
+                Files.createDirectories(keepLog.toAbsolutePath().getParent());
+                Files.copy(dataDir.resolve("service.log"), keepLog, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                System.err.println("could not keep the service log: " + e);
+            }
+        }
+        deleteTree(dataDir);
+    }
+
+    /** Only a process still named postgres: after the service stopped it, its pid may belong to someone else. */
+    private static void stopOrphanedPostmaster(long pid) throws InterruptedException {
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+        if (handle.isEmpty() || !handle.get().isAlive()
+                || !handle.get().info().command().map(c -> c.endsWith("/postgres")).orElse(false)) {
+            return;
+        }
+        System.err.println("the service left its embedded PostgreSQL (pid " + pid + ") running; stopping it");
+        List<ProcessHandle> children = handle.get().children().toList();
+        handle.get().destroy();
+        try {
+            handle.get().onExit().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            handle.get().destroyForcibly();
+            children.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.hookrelay.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -57,6 +58,82 @@ final class CpuAccount {
         double busy = (to.busy() - from.busy()) / TICKS;
         double idle = ((to.total() - from.total()) - (to.busy() - from.busy())) / TICKS;
         return new Spent(service, postgres, bench, Math.max(0, busy - service - postgres - bench), idle);
+    }
+
+    /** utime + stime of one process in clock ticks, 0 once it has gone; for processes the bench started itself. */
+    static long processTicks(long pid) {
+        return ticks(Path.of("/proc/" + pid));
+    }
+
+    /**
+     * Every tick one PostgreSQL server has spent: its postmaster, its living children (backends, walwriter,
+     * checkpointer, autovacuum...), and through the postmaster's cutime/cstime the children it has reaped, so a
+     * backend that ended inside the window is not lost. Counting one server's tree rather than every process
+     * named postgres keeps other servers on the machine (other benches, tests) out of the figure.
+     */
+    static long postgresServerTicks(long postmasterPid) {
+        Path postmaster = Path.of("/proc/" + postmasterPid);
+        long total = ticks(postmaster) + reapedChildrenTicks(postmaster);
+        Optional<ProcessHandle> handle = ProcessHandle.of(postmasterPid);
+        if (handle.isPresent()) {
+            for (ProcessHandle child : (Iterable<ProcessHandle>) handle.get().children()::iterator) {
+                total += ticks(Path.of("/proc/" + child.pid()));
+            }
+        }
+        return total;
+    }
+
+    /**
+     * The ticks of one server's living backends connected to {@code database}, found by their process title
+     * ("postgres: user database host(port) state"). On a server shared with other work this is the part that is
+     * surely this run's; backends that ended during the window are missing from it.
+     */
+    static long postgresDatabaseTicks(long postmasterPid, String database) {
+        long total = 0;
+        Optional<ProcessHandle> handle = ProcessHandle.of(postmasterPid);
+        if (handle.isPresent()) {
+            for (ProcessHandle child : (Iterable<ProcessHandle>) handle.get().children()::iterator) {
+                Path dir = Path.of("/proc/" + child.pid());
+                String[] title = commandLine(dir).trim().split("\\s+");
+                // "postgres:", the user, then the database (a cluster name may come first, "15/main:").
+                for (int i = 1; i + 1 < title.length && i <= 2; i++) {
+                    if (title[i + 1].equals(database) && !title[i].endsWith(":")) {
+                        total += ticks(dir);
+                        break;
+                    }
+                }
+            }
+        }
+        return total;
+    }
+
+    /** Busy and total ticks of the whole machine, all cores together. */
+    static long[] machineTicks() {
+        return machine();
+    }
+
+    static double seconds(long ticks) {
+        return ticks / TICKS;
+    }
+
+    private static String commandLine(Path dir) {
+        try {
+            return new String(Files.readAllBytes(dir.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace('\0', ' ');
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** cutime + cstime: what the process's reaped children spent. */
+    private static long reapedChildrenTicks(Path dir) {
+        try {
+            String stat = Files.readString(dir.resolve("stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private static String command(Path dir) {

@@ -11,6 +11,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The few calls of the service's API the delivery benchmarks make, as one tenant, over keep-alive connections. */
@@ -45,6 +46,17 @@ final class DeliveryApi implements AutoCloseable {
     /** Registers a subscription for every event type; returns its id. */
     String subscribe(String url) throws Exception {
         return call("/v1/subscriptions", new JsonObject().put("url", url), 201).getString("id");
+    }
+
+    /** Registers a subscription for the given event type filters, with default settings otherwise; returns its id. */
+    String subscribe(String url, List<String> eventTypes) throws Exception {
+        return call("/v1/subscriptions", new JsonObject().put("url", url).put("event_types", new JsonArray(eventTypes)),
+                201).getString("id");
+    }
+
+    /** The tenant's API key, for a load generator in another process. */
+    String key() {
+        return key;
     }
 
     /** Stops deliveries to the subscription; events published meanwhile are not fanned out to it. */

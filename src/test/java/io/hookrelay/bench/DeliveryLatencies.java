@@ -44,6 +44,11 @@ final class DeliveryLatencies {
         return new DeliveryLatencies(sorted, 0);
     }
 
+    /** Already sorted nanoseconds, and how many of the sample never arrived; the array is kept, not copied. */
+    static DeliveryLatencies ofSorted(long[] sortedNanos, long missing) {
+        return new DeliveryLatencies(sortedNanos, missing);
+    }
+
     /** Several runs' latencies as one sample, for percentiles over all of them. */
     static DeliveryLatencies merge(List<DeliveryLatencies> runs) {
         long[] all = runs.stream().flatMapToLong(run -> Arrays.stream(run.sorted)).sorted().toArray();
@@ -77,6 +82,20 @@ final class DeliveryLatencies {
         }
         int rank = (int) Math.ceil(percentile * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank))] / 1e6;
+    }
+
+    /**
+     * Nearest-rank percentile over the arrived and the missing together, the missing counted as slower than any
+     * that arrived (they had not arrived when the bench stopped waiting): NaN when the rank falls among them, so a
+     * backlog never shows as a low p99.
+     */
+    double millisCountingMissing(double percentile) {
+        long total = sorted.length + missing;
+        if (total == 0) {
+            return Double.NaN;
+        }
+        long rank = Math.max(0, (long) Math.ceil(percentile * total) - 1);
+        return rank < sorted.length ? sorted[(int) rank] / 1e6 : Double.NaN;
     }
 
     double maxMillis() {

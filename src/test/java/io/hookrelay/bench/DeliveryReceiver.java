@@ -34,8 +34,17 @@ final class DeliveryReceiver implements AutoCloseable {
     record Sample(String path, MultiMap headers, Buffer body) {
     }
 
+    /**
+     * Told of every request with its body, before it is answered, by a receiver that keeps more than first
+     * arrivals (the end-to-end bench's own process). Called on the event loops, concurrently.
+     */
+    interface Recorder {
+        void arrived(String path, String webhookId, Buffer body, long arrivedEpochMicros);
+    }
+
     private final Vertx vertx;
     private final Function<String, Answer> answers;
+    private final Recorder recorder;
     private final int[] ports;
     private final LongAdder requests = new LongAdder();
     private final Map<String, LongAdder> requestsByPath = new ConcurrentHashMap<>();
@@ -44,9 +53,11 @@ final class DeliveryReceiver implements AutoCloseable {
     private volatile boolean recordArrivals;
     private String deployment;
 
-    private DeliveryReceiver(Vertx vertx, int portCount, Function<String, Answer> answers) throws IOException {
+    private DeliveryReceiver(Vertx vertx, int portCount, Function<String, Answer> answers, Recorder recorder)
+            throws IOException {
         this.vertx = vertx;
         this.answers = answers;
+        this.recorder = recorder;
         this.ports = new int[portCount];
         for (int i = 0; i < portCount; i++) {
             ports[i] = freePort();
@@ -55,7 +66,13 @@ final class DeliveryReceiver implements AutoCloseable {
 
     /** Listens on {@code portCount} loopback ports; {@code answers} maps a request path to how it is answered. */
     static DeliveryReceiver start(Vertx vertx, int portCount, Function<String, Answer> answers) throws Exception {
-        DeliveryReceiver receiver = new DeliveryReceiver(vertx, portCount, answers);
+        return start(vertx, portCount, answers, null);
+    }
+
+    /** As above, with every request also handed to {@code recorder}, body included. */
+    static DeliveryReceiver start(Vertx vertx, int portCount, Function<String, Answer> answers, Recorder recorder)
+            throws Exception {
+        DeliveryReceiver receiver = new DeliveryReceiver(vertx, portCount, answers, recorder);
         // One instance per core: the servers share each port, so the connections spread over the event loops.
         receiver.deployment = vertx.deployVerticle(() -> receiver.new Endpoints(),
                         new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))
@@ -123,6 +140,18 @@ final class DeliveryReceiver implements AutoCloseable {
             if (id != null) {
                 firstArrivals.putIfAbsent(key(id, path), arrived);
             }
+        }
+        if (recorder != null) {
+            long arrivedMicros = WallClock.micros();
+            String id = request.getHeader("webhook-id");
+            Answer answer = answers.apply(path);
+            request.body().onSuccess(body -> {
+                recorder.arrived(path, id, body, arrivedMicros);
+                if (answer != Answer.HANG) {
+                    request.response().setStatusCode(answer == Answer.OK ? 200 : 500).end();
+                }
+            });
+            return;
         }
         Answer answer = answers.apply(path);
         if (answer == Answer.HANG) {
