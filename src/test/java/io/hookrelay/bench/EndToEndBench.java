@@ -1,7 +1,7 @@
 package io.hookrelay.bench;
 
 import io.hookrelay.db.DatabaseUrl;
-import io.hookrelay.db.EmbeddedDatabase;
+import io.hookrelay.db.embedded.EmbeddedDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
