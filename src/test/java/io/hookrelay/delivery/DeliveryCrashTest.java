@@ -152,12 +152,15 @@ class DeliveryCrashTest {
                     published.add(tenant.post("/v1/events", new JsonObject().put("type", "bound.test").put("data", i))
                             .json().getString("id"));
                 }
-                Receiver.await("the sender stops at its bound", Duration.ofSeconds(30), () -> arrivals.size() >= 2 * cap);
-                Thread.sleep(2000);
-                assertEquals(SenderQueue.unwrittenBound(cap), arrivals.size(),
-                        "with nothing written, the receiver got exactly two caps' worth and no more");
-                first.kill();
-                blocker.rollback();
+                try {
+                    Receiver.await("the sender stops at its bound", Duration.ofSeconds(30), () -> arrivals.size() >= 2 * cap);
+                    Thread.sleep(2000);
+                    assertEquals(SenderQueue.unwrittenBound(cap), arrivals.size(),
+                            "with nothing written, the receiver got exactly two caps' worth and no more");
+                } finally {
+                    first.kill();
+                    blocker.rollback();
+                }
             }
             Set<String> beforeKill = new HashSet<>(arrivals);
 

@@ -25,9 +25,23 @@ public final class ServiceProcess {
 
     /** Starts Main with only the given HOOKRELAY_* settings (plus the port) and waits until it is ready. */
     public static ServiceProcess start(Map<String, String> settings, int port, Path log) throws Exception {
-        ServiceProcess service = new ServiceProcess(builder(List.of(), settings, port, log).start(), port, log);
+        ServiceProcess service = new ServiceProcess(started(builder(List.of(), settings, port, log)), port, log);
         service.awaitReady();
         return service;
+    }
+
+    /** Every service a test started, killed when the test JVM ends should a failing test leave one running. */
+    private static final List<Process> STARTED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly),
+                "stop-left-over-services"));
+    }
+
+    private static Process started(ProcessBuilder builder) throws IOException {
+        Process process = builder.start();
+        STARTED.add(process);
+        return process;
     }
 
     /** What a start that is meant to fail printed, and how it ended. */
@@ -40,7 +54,7 @@ public final class ServiceProcess {
      */
     public static Exited runUntilExit(List<String> wrapper, Map<String, String> settings, int port, Path log)
             throws Exception {
-        Process process = builder(wrapper, settings, port, log).start();
+        Process process = started(builder(wrapper, settings, port, log));
         if (!process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the service was meant to exit by itself but still runs:\n"

@@ -52,19 +52,20 @@ class EmbeddedRestartTest {
             v.setTimer(20, id -> request.response().setStatusCode(200).end());
         })) {
             ServiceProcess service = ServiceProcess.start(settings, port, dir.resolve("start-0.log"));
-            Set<String> published = publishBacklog(new Api(port, ADMIN), receiver.url(), data);
+            Set<String> published;
             List<Integer> kills = new ArrayList<>();
-            for (int round = 1; round <= 3; round++) {
-                int before = round * EVENTS / 4;
-                Receiver.await("deliveries before kill " + round, Duration.ofSeconds(120), () -> arrivals.size() >= before);
-                service.kill();
-                Thread.sleep(500); // requests already on the wire reach the receiver
-                kills.add(arrivals.size());
-                Receiver.await("the watchdog stops the killed service's PostgreSQL", Duration.ofSeconds(30),
-                        () -> serverProcessesOf(data).isEmpty());
-                service = ServiceProcess.start(settings, port, dir.resolve("start-" + round + ".log"));
-            }
             try {
+                published = publishBacklog(new Api(port, ADMIN), receiver.url(), data);
+                for (int round = 1; round <= 3; round++) {
+                    int before = round * EVENTS / 4;
+                    Receiver.await("deliveries before kill " + round, Duration.ofSeconds(120), () -> arrivals.size() >= before);
+                    service.kill();
+                    Thread.sleep(500); // requests already on the wire reach the receiver
+                    kills.add(arrivals.size());
+                    Receiver.await("the watchdog stops the killed service's PostgreSQL", Duration.ofSeconds(30),
+                            () -> serverProcessesOf(data).isEmpty());
+                    service = ServiceProcess.start(settings, port, dir.resolve("start-" + round + ".log"));
+                }
                 Receiver.await("every event delivered", Duration.ofSeconds(180),
                         () -> new HashSet<>(arrivals).size() >= published.size());
             } finally {
