@@ -47,7 +47,8 @@ final class SubscriptionRepository {
             WHERE id = $1 AND tenant_id = $2
             RETURNING\s""" + COLUMNS;
     private static final String DELETE = "DELETE FROM subscriptions WHERE id = $1 AND tenant_id = $2";
-    // Re-enabling resumes what was parked and starts a fresh failure streak.
+    // Re-enabling resumes what was parked in a fresh retry cycle (the total attempts stay) and starts a fresh
+    // failure streak.
     private static final String ENABLE = """
             WITH enabled AS (
                 UPDATE subscriptions SET status = 'active', disabled_reason = NULL, disabled_at = NULL,
@@ -56,7 +57,7 @@ final class SubscriptionRepository {
                 RETURNING\s""" + COLUMNS + """
             ),
             resumed AS (
-                UPDATE deliveries SET status = 'pending', next_attempt_at = now(), attempts = 0, cycle_started_at = now()
+                UPDATE deliveries SET status = 'pending', next_attempt_at = now(), cycle_attempts = 0, cycle_started_at = now()
                 WHERE subscription_id IN (SELECT id FROM enabled) AND status = 'parked')
             SELECT * FROM enabled
             """;
@@ -112,7 +113,7 @@ final class SubscriptionRepository {
                 INSERT INTO deliveries (tenant_id, event_id, event_seq, subscription_id)
                 SELECT $2, id, seq, $1 FROM missed
                 ON CONFLICT (event_id, subscription_id) DO UPDATE SET
-                    status = 'pending', next_attempt_at = now(), attempts = 0, cycle_started_at = now(),
+                    status = 'pending', next_attempt_at = now(), cycle_attempts = 0, cycle_started_at = now(),
                     completed_at = NULL
                 WHERE deliveries.status IN ('failed', 'parked')
                 RETURNING 1)
