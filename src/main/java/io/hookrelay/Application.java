@@ -43,6 +43,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
@@ -106,6 +107,10 @@ public final class Application implements AutoCloseable {
             Idempotency idempotency = new Idempotency(pool, config.idempotencyTtl(), secretBox);
             DeliveryOutcomeFeed outcomes = new DeliveryOutcomeFeed(vertx, pool, Database.connectOptions(url));
             outcomes.start().await(30, TimeUnit.SECONDS);
+            if (config.allowPrivateTargets()) {
+                LOG.warning("HOOKRELAY_ALLOW_PRIVATE_TARGETS=true: the SSRF guard is off; callbacks and polled sources"
+                        + " may reach loopback, private-network and cloud metadata addresses");
+            }
             Services services = new Services(config, pool, secretBox, admin.value(),
                     new TargetUrlPolicy(config.allowPrivateTargets()), registry, contract, contractYaml, idempotency,
                     new ApiKeyCache(new ApiKeyRepository(pool)), new EventSchemas(vertx), outcomes, eventFeed);
@@ -178,9 +183,13 @@ public final class Application implements AutoCloseable {
     /** Stops taking requests, lets work in progress finish within the shutdown timeout, then stops the database. */
     @Override
     public void close() {
+        long started = System.nanoTime();
+        LOG.info("Hookrelay stopping: finishing work in flight (up to " + config.shutdownTimeout() + ")");
         try {
             // Live delivery streams never end by themselves; end them first so they do not hold up the HTTP shutdown.
+            int streams = outcomes.listening();
             outcomes.stop().await(5, TimeUnit.SECONDS);
+            LOG.info("closed " + streams + " live delivery stream" + (streams == 1 ? "" : "s"));
         } catch (Exception e) {
             LOG.warning("closing the live delivery streams failed: " + e.getMessage());
         }
@@ -189,6 +198,9 @@ public final class Application implements AutoCloseable {
             // read, a delivery's outcome) completes instead of failing on a closed pool.
             Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
                     .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("stopped the HTTP servers (open event streams ended)"
+                    + (config.delivery().enabled() ? ", the delivery engine" : "")
+                    + (config.pollerEnabled() ? ", the source pollers" : ""));
         } catch (Exception e) {
             LOG.warning("verticles did not stop within " + config.shutdownTimeout() + ": " + e.getMessage());
         }
@@ -199,7 +211,9 @@ public final class Application implements AutoCloseable {
         }
         if (embedded != null) {
             embedded.close();
+            LOG.info("stopped the embedded PostgreSQL");
         }
+        LOG.info(String.format(Locale.ROOT, "Hookrelay stopped in %.1f s", (System.nanoTime() - started) / 1e9));
     }
 
     /**

@@ -14,6 +14,10 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        // Before anything touches java.util.logging: the LogManager's class is read only once, at its start.
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", StopSafeLogManager.class.getName());
+        }
         configureLogging();
         Application app;
         try {
@@ -29,9 +33,20 @@ public final class Main {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        // An operator's own LogManager (java.util.logging.manager) keeps its own shutdown behaviour.
+        StopSafeLogManager logs = LogManager.getLogManager() instanceof StopSafeLogManager ours ? ours : null;
+        if (logs != null) {
+            logs.hold();
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
+            try {
+                app.close();
+            } finally {
+                if (logs != null) {
+                    logs.release();
+                }
+                stopped.countDown();
+            }
         }, "hookrelay-shutdown"));
         stopped.await();
     }

@@ -152,9 +152,13 @@ export async function applyOutcome(outcome) {
   const known = state.deliveries.get(outcome.delivery_id);
   if (known) {
     if (!isNewer(outcome, known)) return;
+    // An outcome at the time already shown is that same attempt, told again: not one more.
+    const another = !known.last_attempt_at
+      || new Date(outcome.attempted_at).getTime() > new Date(known.last_attempt_at).getTime();
     Object.assign(known, {
       status: outcome.status,
-      attempts: outcome.attempt,
+      attempts: known.attempts + (another ? 1 : 0),
+      cycle_attempts: outcome.attempt,
       last_status_code: outcome.status_code,
       last_error: outcome.error,
       last_attempt_at: outcome.attempted_at,

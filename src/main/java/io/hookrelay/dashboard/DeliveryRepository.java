@@ -30,9 +30,9 @@ final class DeliveryRepository {
              FROM delivery_attempts WHERE delivery_id = $1 ORDER BY attempted_at, attempt
             """;
     // The same fresh start as enabling a subscription: due now, a new retry budget and age limit. The
-    // attempt history stays; the event id (the webhook-id) does not change.
+    // attempt history and the total `attempts` stay; the event id (the webhook-id) does not change.
     private static final String QUEUE_AGAIN = """
-            status = 'pending', next_attempt_at = now(), attempts = 0, cycle_started_at = now(), completed_at = NULL""";
+            status = 'pending', next_attempt_at = now(), cycle_attempts = 0, cycle_started_at = now(), completed_at = NULL""";
     private static final String RETRY_ONE = """
             WITH target AS (
                 SELECT d.id, d.status, s.status AS subscription_status

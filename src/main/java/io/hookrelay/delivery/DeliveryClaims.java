@@ -111,7 +111,7 @@ final class DeliveryClaims {
             due AS (
                 -- id too: a queue's cut-off rows must come after the ones kept, where its next read starts
                 SELECT id FROM candidates ORDER BY next_attempt_at, id LIMIT $2)
-            SELECT d.id, d.tenant_id, d.subscription_id, d.attempts + 1 AS attempt, d.cycle_started_at, d.next_attempt_at,
+            SELECT d.id, d.tenant_id, d.subscription_id, d.cycle_attempts + 1 AS attempt, d.cycle_started_at, d.next_attempt_at,
                    s.ordered, CASE WHEN s.ordered THEN 1 ELSE coalesce(s.max_in_flight, $4) END AS cap,
                    e.id AS event_id, e.type, e.data::text AS data, e.created_at AS event_created_at,
                    s.url, s.headers, s.secret_enc, s.previous_secret_enc, s.previous_secret_expires_at,

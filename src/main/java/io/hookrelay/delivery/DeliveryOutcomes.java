@@ -43,6 +43,7 @@ final class DeliveryOutcomes {
             UPDATE deliveries d SET
                 status = CASE WHEN r.status = 'pending' AND s.status = 'disabled' THEN 'parked' ELSE r.status END,
                 attempts = d.attempts + 1,
+                cycle_attempts = d.cycle_attempts + 1,
                 next_attempt_at = coalesce(r.next_at, d.next_attempt_at),
                 last_status_code = r.code,
                 last_error = r.error,

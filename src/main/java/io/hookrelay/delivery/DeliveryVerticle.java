@@ -10,6 +10,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.logging.Logger;
 
@@ -85,7 +86,11 @@ public final class DeliveryVerticle extends VerticleBase {
         sender.stop();
         Promise<Void> drained = Promise.promise();
         Duration patience = config.shutdownTimeout();
-        long deadline = System.nanoTime() + patience.toNanos();
+        long started = System.nanoTime();
+        long deadline = started + patience.toNanos();
+        int sending = sender.inFlight();
+        LOG.info("delivery engine stopping: no new claims; waiting up to " + patience + " for " + sends(sending)
+                + " in flight" + (outcomes.idle() ? "" : " and outcomes not yet written"));
         long check = vertx.setPeriodic(50, id -> {
             if ((sender.inFlight() == 0 && outcomes.idle()) || System.nanoTime() > deadline) {
                 vertx.cancelTimer(id);
@@ -94,7 +99,10 @@ public final class DeliveryVerticle extends VerticleBase {
         });
         // Once nothing is held, the queues are handed over at once rather than when their leases run out.
         return drained.future()
-                .compose(v -> sender.inFlight() == 0 && outcomes.idle() ? claims.release() : Future.succeededFuture())
+                .compose(v -> {
+                    logDrain(sending, started);
+                    return sender.inFlight() == 0 && outcomes.idle() ? claims.release() : Future.succeededFuture();
+                })
                 .otherwiseEmpty()
                 .eventually(() -> wakeups.stop())
                 .eventually(() -> holderLock.stop()).onComplete(v -> {
@@ -109,7 +117,7 @@ public final class DeliveryVerticle extends VerticleBase {
         return claims.endLeasesOfGoneHolders()
                 .onSuccess(ended -> {
                     if (ended > 0) {
-                        LOG.info("took over at once " + ended + " queue leases of instances that are gone");
+                        LOG.info("ended " + ended + " queue leases of instances that are gone; their queues are sent at once");
                     }
                 })
                 .<Void>mapEmpty()
@@ -117,6 +125,25 @@ public final class DeliveryVerticle extends VerticleBase {
                     LOG.warning("ending the leases of gone instances failed: " + e.getMessage());
                     return null;
                 });
+    }
+
+    /** The operator's record of what a stop finished and what it left for another instance to send again. */
+    private void logDrain(int sending, long started) {
+        String took = String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - started) / 1e9);
+        int left = sender.inFlight();
+        if (left == 0 && outcomes.idle()) {
+            LOG.info("delivery engine drained in " + took + ": " + sends(sending) + " in flight finished,"
+                    + " every outcome written, queue leases released");
+        } else {
+            LOG.warning("delivery engine stopped after " + took + " without draining: " + sends(sending - left)
+                    + " of " + sending + " in flight finished, " + sends(left) + " still in flight"
+                    + (outcomes.idle() ? "" : ", outcomes not yet written")
+                    + "; they are sent again by the next instance to take their queues");
+        }
+    }
+
+    private static String sends(int n) {
+        return n + (n == 1 ? " delivery" : " deliveries");
     }
 
     private static String version() {

@@ -41,7 +41,12 @@ public final class TargetUrlCheck {
         }, false);
     }
 
+    // The caller cannot change the setting, but can tell the operator what to change (or that it is meant).
+    private static final String HOW_TO_ALLOW = "; the operator can allow private and loopback targets with the"
+            + " start-up setting HOOKRELAY_ALLOW_PRIVATE_TARGETS=true";
+
     private static ApiException rejected(TargetRejectedException e) {
-        return ApiException.unprocessable("url-not-allowed", "url: " + e.getMessage());
+        return ApiException.unprocessable("url-not-allowed",
+                "url: " + e.getMessage() + (e.privateTarget() ? HOW_TO_ALLOW : ""));
     }
 }

@@ -153,7 +153,7 @@ public final class TargetUrlPolicy {
     if (!allowPrivateTargets) {
       Optional<String> reason = reservedNameReason(host);
       if (reason.isPresent()) {
-        throw new TargetRejectedException("URL host " + quoted(host) + " is " + reason.get()
+        throw TargetRejectedException.privateTarget("URL host " + quoted(host) + " is " + reason.get()
             + "; only public internet hosts are allowed");
       }
     }
@@ -192,7 +192,7 @@ public final class TargetUrlPolicy {
     // A bracketed ::ffff:a.b.c.d comes back from InetAddress as plain IPv4; name that address.
     boolean convertedFromIpv6 = address instanceof Inet4Address && host.startsWith("[");
     String what = convertedFromIpv6 ? address.getHostAddress() + ", " + reason.get() : reason.get();
-    throw new TargetRejectedException("URL host " + quoted(host) + " is " + what
+    throw TargetRejectedException.privateTarget("URL host " + quoted(host) + " is " + what
         + "; only public internet addresses are allowed");
   }
 
@@ -210,7 +210,7 @@ public final class TargetUrlPolicy {
     for (InetAddress address : addresses) {
       Optional<String> reason = AddressClassifier.forbiddenReason(address);
       if (reason.isPresent()) {
-        throw new TargetRejectedException("URL host " + quoted(host) + " resolves to "
+        throw TargetRejectedException.privateTarget("URL host " + quoted(host) + " resolves to "
             + address.getHostAddress() + ", " + reason.get()
             + "; only public internet addresses are allowed");
       }

@@ -47,7 +47,8 @@ final class SubscriptionRepository {
             WHERE id = $1 AND tenant_id = $2
             RETURNING\s""" + COLUMNS;
     private static final String DELETE = "DELETE FROM subscriptions WHERE id = $1 AND tenant_id = $2";
-    // Re-enabling resumes what was parked and starts a fresh failure streak.
+    // Re-enabling resumes what was parked in a fresh retry cycle (the total attempts stay) and starts a fresh
+    // failure streak.
     private static final String ENABLE = """
             WITH enabled AS (
                 UPDATE subscriptions SET status = 'active', disabled_reason = NULL, disabled_at = NULL,
@@ -56,7 +57,7 @@ final class SubscriptionRepository {
                 RETURNING\s""" + COLUMNS + """
             ),
             resumed AS (
-                UPDATE deliveries SET status = 'pending', next_attempt_at = now(), attempts = 0, cycle_started_at = now()
+                UPDATE deliveries SET status = 'pending', next_attempt_at = now(), cycle_attempts = 0, cycle_started_at = now()
                 WHERE subscription_id IN (SELECT id FROM enabled) AND status = 'parked')
             SELECT * FROM enabled
             """;
@@ -93,22 +94,26 @@ final class SubscriptionRepository {
 
     private static final String STATUS = "SELECT status FROM subscriptions WHERE id = $1 AND tenant_id = $2";
     // Missed = matching events since the time with no delivery, or whose delivery failed or is parked.
+    // An event from before the subscription existed was never meant for it, whatever `since` says; one
+    // still in the outbox when the subscription was created was dispatched to it, so its delivery counts.
     // The subscription is locked before any of its deliveries, the order the delivery engine's outcome
     // writer locks them in: without it the two deadlocked (a 500 with 40P01 in the throughput bench).
     private static final String RECOVER = """
             WITH sub AS (
-                SELECT id, tenant_id, event_types FROM subscriptions WHERE id = $1 AND tenant_id = $2
+                SELECT id, tenant_id, event_types, created_at FROM subscriptions WHERE id = $1 AND tenant_id = $2
                 FOR NO KEY UPDATE),
             missed AS (
                 SELECT e.id, e.seq FROM events e, sub
                 WHERE e.tenant_id = sub.tenant_id AND e.created_at >= $3 AND e.dispatched_at IS NOT NULL
+                  AND (e.created_at >= sub.created_at
+                       OR EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.subscription_id = sub.id))
                   AND (e.subscription_ids IS NULL OR sub.id = ANY (e.subscription_ids))
                   AND hookrelay_type_matches(sub.event_types, e.type)),
             queued AS (
                 INSERT INTO deliveries (tenant_id, event_id, event_seq, subscription_id)
                 SELECT $2, id, seq, $1 FROM missed
                 ON CONFLICT (event_id, subscription_id) DO UPDATE SET
-                    status = 'pending', next_attempt_at = now(), attempts = 0, cycle_started_at = now(),
+                    status = 'pending', next_attempt_at = now(), cycle_attempts = 0, cycle_started_at = now(),
                     completed_at = NULL
                 WHERE deliveries.status IN ('failed', 'parked')
                 RETURNING 1)

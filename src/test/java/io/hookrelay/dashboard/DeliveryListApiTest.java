@@ -115,6 +115,7 @@ class DeliveryListApiTest {
                 assertEquals("failed", d.getString("status"));
                 assertEquals(500, d.getInteger("last_status_code"));
                 assertEquals(2, d.getInteger("attempts"));
+                assertEquals(2, d.getInteger("cycle_attempts"), "HOOKRELAY_RETRY_MAX_ATTEMPTS=2 used up in one cycle");
                 assertNull(d.getString("next_attempt_at"), "a finished delivery is not due");
                 assertTrue(d.getString("completed_at") != null);
             } else {

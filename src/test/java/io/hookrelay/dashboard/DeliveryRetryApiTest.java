@@ -72,7 +72,8 @@ class DeliveryRetryApiTest {
             assertEquals(List.of(503, 503, 204), List.of(attempts.getJsonObject(0).getInteger("status_code"),
                     attempts.getJsonObject(1).getInteger("status_code"), attempts.getJsonObject(2).getInteger("status_code")));
             assertEquals(1, attempts.getJsonObject(2).getInteger("attempt"), "a fresh retry budget starts again at 1");
-            assertEquals(1, detail.getInteger("attempts"));
+            assertEquals(3, detail.getInteger("attempts"), "every attempt ever made");
+            assertEquals(1, detail.getInteger("cycle_attempts"), "the attempts since the retry");
             Set<String> webhookIds = new HashSet<>();
             receiver.received().forEach(r -> webhookIds.add(r.header("webhook-id")));
             assertEquals(Set.of(event.getString("id")), webhookIds, "every attempt carries the event id as webhook-id");
@@ -80,6 +81,35 @@ class DeliveryRetryApiTest {
             Api.Response again = tenant.api().post("/v1/deliveries/" + id + "/retry", null);
             assertEquals(202, again.status(), "a succeeded delivery may be sent again: " + again);
             Receiver.await("the repeat", PATIENCE, () -> receiver.received().size() == 4);
+        }
+    }
+
+    @Test
+    @DisplayName("attempts counts every attempt, as the history does; cycle_attempts only those since the retry")
+    void attemptCountsAfterARetry() throws Exception {
+        Tenants tenant = Tenants.create(app, "retry-counts");
+        try (Receiver receiver = Receiver.start(vertx, Receiver.status(503))) {
+            JsonObject sub = subscribe(tenant, receiver.url(), new JsonObject());
+            publish(tenant, "order.created", 1);
+            awaitDeliveries(sub.getString("id"), "failed", 1);
+            String id = deliveries(tenant, sub.getString("id")).getJsonObject(0).getString("id");
+            JsonObject failed = tenant.api().get("/v1/deliveries/" + id).json();
+            assertEquals(2, failed.getInteger("attempts"), failed::toString);
+            assertEquals(2, failed.getInteger("cycle_attempts"), "HOOKRELAY_RETRY_MAX_ATTEMPTS=2 used up");
+
+            // 410 stops the delivery after this one more failure (it parks), so the counts hold still to be read.
+            receiver.behave(Receiver.status(410));
+            assertEquals(202, tenant.api().post("/v1/deliveries/" + id + "/retry", null).status());
+            awaitDeliveries(sub.getString("id"), "parked", 1);
+
+            JsonObject detail = tenant.api().get("/v1/deliveries/" + id).json();
+            assertEquals(3, detail.getJsonArray("attempts_history").size(), detail::toString);
+            assertEquals(3, detail.getInteger("attempts"), "the total matches the history");
+            assertEquals(1, detail.getInteger("cycle_attempts"), "one attempt since the retry");
+            JsonObject listed = deliveries(tenant, sub.getString("id")).getJsonObject(0);
+            assertEquals(3, listed.getInteger("attempts"), "the list shows the same counts");
+            assertEquals(1, listed.getInteger("cycle_attempts"));
+            assertEquals(3, receiver.received().size(), "three requests reached the receiver");
         }
     }
 

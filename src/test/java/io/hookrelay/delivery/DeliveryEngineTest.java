@@ -178,6 +178,37 @@ class DeliveryEngineTest {
     }
 
     @Test
+    @DisplayName("recover with a since before the subscription existed sends only what it missed, not older events")
+    void recoverSkipsEventsFromBeforeTheSubscription() throws Exception {
+        Tenants tenant = Tenants.create(app, "recover-from-creation");
+        try (Receiver receiver = Receiver.start(vertx, Receiver.status(200))) {
+            String since = Instant.now().minusSeconds(600).toString();
+            String before = publish(tenant, "thing.happened", "before").getString("id");
+            awaitDispatched(before);
+            JsonObject sub = subscribe(tenant, receiver.url(), new JsonObject());
+            String path = "/v1/subscriptions/" + sub.getString("id");
+            assertEquals(200, tenant.api().post(path + "/disable", null).status());
+            String missed = publish(tenant, "thing.happened", "while disabled").getString("id");
+            awaitDispatched(missed);
+            assertEquals(200, tenant.api().post(path + "/enable", null).status());
+
+            Api.Response recovered = tenant.api().post(path + "/recover", new JsonObject().put("since", since));
+            assertEquals(202, recovered.status(), recovered::toString);
+            assertEquals(1, recovered.json().getInteger("queued"), "only the event published while it was disabled");
+            Receiver.await("the missed event arrives", PATIENCE, () -> deliveries(sub.getString("id"), "succeeded") == 1);
+            assertEquals(List.of(missed), receiver.received().stream().map(r -> r.header("webhook-id")).toList());
+            assertEquals(0, TestDatabase.get("deliveries").count("SELECT count(*) FROM deliveries WHERE event_id = '"
+                    + before + "' AND subscription_id = '" + sub.getString("id") + "'"),
+                    "the event from before the subscription is not queued for it");
+        }
+    }
+
+    static void awaitDispatched(String eventId) {
+        Receiver.await("event " + eventId + " is dispatched", PATIENCE, () -> TestDatabase.get("deliveries")
+                .count("SELECT count(*) FROM events WHERE id = '" + eventId + "' AND dispatched_at IS NOT NULL") == 1);
+    }
+
+    @Test
     @DisplayName("429 with Retry-After waits at least that long before trying again")
     void retryAfter() throws Exception {
         Tenants tenant = Tenants.create(app, "throttled");

@@ -250,6 +250,19 @@ class TargetUrlPolicyTest {
   }
 
   @Test
+  void marksRefusalsThatAllowingPrivateTargetsWouldLift() {
+    TargetUrlPolicy policy = new TargetUrlPolicy(false, dns(Map.of("intranet.example", List.of(ip("10.1.2.3")))));
+    for (String url : List.of("http://127.0.0.1/", "http://[::1]/", "http://localhost/", "http://printer.local/",
+        "http://169.254.169.254/", "http://intranet.example/")) {
+      assertTrue(assertThrows(TargetRejectedException.class, () -> policy.check(url)).privateTarget(), url);
+    }
+    // Refused whatever the operator allows: a hint about private targets would mislead.
+    for (String url : List.of("ftp://93.184.216.34/", "http://127.1/", "http://user@93.184.216.34/")) {
+      assertFalse(assertThrows(TargetRejectedException.class, () -> policy.check(url)).privateTarget(), url);
+    }
+  }
+
+  @Test
   void reservedNamesAreRefusedBeforeAnyLookup() {
     // NO_DNS would fail the test if these reached the resolver.
     assertTrue(message(strict, "http://db.internal/").contains("(.internal)"));

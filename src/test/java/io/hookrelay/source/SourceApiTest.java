@@ -118,6 +118,7 @@ class SourceApiTest {
         Api.Response refused = acme.api().post("/v1/sources", http(url));
         assertProblem(refused, 422);
         assertTrue(refused.json().getString("type").endsWith("/url-not-allowed"), refused::toString);
+        assertTrue(refused.json().getString("detail").contains("HOOKRELAY_ALLOW_PRIVATE_TARGETS=true"), refused::toString);
         assertEquals(before, stored(acme));
     }
 

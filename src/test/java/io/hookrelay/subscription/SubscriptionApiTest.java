@@ -1,5 +1,6 @@
 package io.hookrelay.subscription;
 
+import static io.hookrelay.support.ProblemAssertions.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -201,6 +202,28 @@ class SubscriptionApiTest {
         assertEquals("active", after.getString("status"));
         assertEquals(sub.getString("secret"), acme.api().get(path + "/secret").json().getString("secret"));
         assertFalse(other.get("/v1/subscriptions?limit=200").body().contains(sub.getString("id")));
+    }
+
+    @Test
+    @DisplayName("a loopback or private callback URL is a 422 whose detail names the operator's setting that allows it")
+    void privateTargetsNameTheSetting() {
+        for (String url : List.of("http://127.0.0.1:9000/hook", "http://localhost/in", "http://10.0.0.7/in",
+                "http://[::1]/in")) {
+            Api.Response refused = acme.api().post("/v1/subscriptions", new JsonObject().put("url", url));
+            assertProblem(refused, 422);
+            assertTrue(refused.json().getString("type").endsWith("/url-not-allowed"), refused::toString);
+            String detail = refused.json().getString("detail");
+            assertTrue(detail.contains("start-up setting HOOKRELAY_ALLOW_PRIVATE_TARGETS=true"), detail);
+        }
+        assertEquals("url: URL host '127.0.0.1' is a loopback address; only public internet addresses are allowed;"
+                        + " the operator can allow private and loopback targets with the start-up setting"
+                        + " HOOKRELAY_ALLOW_PRIVATE_TARGETS=true",
+                acme.api().post("/v1/subscriptions", new JsonObject().put("url", "http://127.0.0.1/")).json()
+                        .getString("detail"));
+        Api.Response malformed = acme.api().post("/v1/subscriptions", new JsonObject().put("url", "ftp://93.184.216.34/"));
+        assertProblem(malformed, 422);
+        assertFalse(malformed.json().getString("detail").contains("HOOKRELAY_ALLOW_PRIVATE_TARGETS"),
+                "the setting does not lift a syntax rule: " + malformed);
     }
 
     @Test
