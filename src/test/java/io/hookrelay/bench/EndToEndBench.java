@@ -147,8 +147,7 @@ public final class EndToEndBench {
         System.out.printf("== trivial server: Vert.x HTTP server in its own JVM, one instance per core, answering POST"
                         + " /v1/events with 202 and a small fixed JSON body; the same load generator, %d connections,"
                         + " the same body%n", connections);
-        BenchProcess server = started(BenchProcess.start("trivial-server", LOGS.resolve("trivial"),
-                EndToEndTrivialServer.class, List.of()));
+        BenchProcess server = tool("trivial-server", LOGS.resolve("trivial"), EndToEndTrivialServer.class, List.of());
         int port = Integer.parseInt(server.await("READY", 60));
         Map<String, Long> pids = new LinkedHashMap<>();
         pids.put("trivial server", server.pid());
@@ -185,14 +184,19 @@ public final class EndToEndBench {
         if (database != null) {
             started(() -> databases.drop(database));
         }
-        BenchProcess receiver = started(BenchProcess.start("receiver", logs, EndToEndReceiver.class, List.of()));
+        BenchProcess receiver = tool("receiver", logs, EndToEndReceiver.class, List.of());
         String[] ports = receiver.await("READY", 60).split(" ");
         String hooks = "http://127.0.0.1:" + ports[0] + EndToEndReceiver.PATH;
         URI controlUri = URI.create("http://127.0.0.1:" + ports[1]);
 
         BenchService service = started(BenchService.startAsUser(database));
         service.keepLogAt(logs.resolve("service.log"));
+        remember("service", service.process.pid(), "hookrelay.jar");
+        remember("dir", service.dataDir.toString(), "");
         long postmaster = scenario.local() ? localPostmaster(database) : service.embeddedPostmasterPid();
+        if (!scenario.local() && postmaster > 0) {
+            remember("postgres", postmaster, service.dataDir.toString());
+        }
         String databaseName = scenario.local() ? DatabaseUrl.parse(database).database() : EmbeddedDatabase.DATABASE;
         System.out.printf("  service     %s (pid %d) with %s; PostgreSQL postmaster pid %s, database %s%n",
                 String.join(" ", service.command).replace(Path.of("").toAbsolutePath() + "/", ""),
@@ -322,7 +326,7 @@ public final class EndToEndBench {
         if (key != null) {
             args.add(key);
         }
-        BenchProcess load = started(BenchProcess.start("load", logs, EndToEndLoad.class, args));
+        BenchProcess load = tool("load", logs, EndToEndLoad.class, args);
         String[] window = load.await("WINDOW", 60).split(" ");
         long from = Long.parseLong(window[1]);
         long to = Long.parseLong(window[2]);
@@ -529,6 +533,28 @@ public final class EndToEndBench {
         running.forEach(ProcessHandle::destroy);
         running.forEach(p -> p.onExit().completeOnTimeout(p, 10, TimeUnit.SECONDS).join());
         running.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static BenchProcess tool(String name, Path logs, Class<?> main, List<String> args) throws IOException {
+        BenchProcess process = started(BenchProcess.start(name, logs, main, args));
+        remember("tool", process.pid(), main.getName());
+        return process;
+    }
+
+    private static void remember(String kind, long pid, String marker) throws IOException {
+        remember(kind, Long.toString(pid), marker);
+    }
+
+    /**
+     * Lists a process (or the service's data directory) in target/bench-e2e/started, with a marker its command
+     * line holds, so that run-bench.sh can stop what a coordinator killed outright (SIGKILL) left behind: the
+     * service, and the embedded PostgreSQL, which runs detached from it, outlive it. A pid whose command line no
+     * longer holds the marker belongs to someone else and is left alone.
+     */
+    private static void remember(String kind, String what, String marker) throws IOException {
+        Files.createDirectories(LOGS);
+        Files.writeString(LOGS.resolve("started"), kind + " " + what + " " + marker + "\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
 
     private static <T extends AutoCloseable> T started(T resource) {
