@@ -26,11 +26,60 @@ server=${BENCH_DATABASE_URL:-}
 if [ -z "$server" ] && pg_isready -q -h 127.0.0.1 -p 5432 -U postgres 2>/dev/null; then
   server="postgresql://postgres@127.0.0.1:5432/postgres"
 fi
+# What the end-to-end coordinator started, one "kind pid marker" (or "dir path") a line, as it started them. They
+# are all stopped by the time it exits unless it was killed outright (SIGKILL); then the service and its embedded
+# PostgreSQL, which runs detached from it, would outlive it. A pid is only signalled while its command line still
+# holds the marker (a class name, the jar, the data directory), so a pid reused by someone else is left alone.
+stop_e2e_leftovers() {
+  local list=$1 kind pid marker command left=()
+  [ -f "$list" ] || return 0
+  while read -r kind pid marker; do
+    [ "$kind" != dir ] || continue
+    command=$(tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline") || continue
+    if [[ "$command" == *"$marker"* ]]; then
+      echo "stopping the $kind the end-to-end bench left running (pid $pid)" >&2
+      if [ "$kind" = postgres ]; then kill -INT "$pid" 2>/dev/null || true; else kill -TERM "$pid" 2>/dev/null || true; fi
+      left+=("$pid")
+    fi
+  done < "$list"
+  for _ in $(seq 60); do
+    local alive=0
+    for pid in ${left[@]+"${left[@]}"}; do if kill -0 "$pid" 2>/dev/null; then alive=1; fi; done
+    if [ "$alive" = 0 ]; then break; fi
+    sleep 0.5
+  done
+  while read -r kind pid marker; do
+    [ "$kind" != dir ] || continue
+    command=$(tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline") || continue
+    if [[ "$command" == *"$marker"* ]]; then kill -KILL "$pid" 2>/dev/null || true; fi
+  done < "$list"
+  while read -r kind pid marker; do
+    if [ "$kind" = dir ] && [ -d "$pid" ]; then
+      case "$pid" in */hookrelay-bench*) rm -rf -- "$pid" ;; esac
+    fi
+  done < "$list"
+}
+
+e2e_started=""
+name=""
+on_exit() {
+  set +e
+  if [ -n "$e2e_started" ]; then stop_e2e_leftovers "$e2e_started"; fi
+  if [ -n "$name" ]; then
+    # A bench's own databases beside this one (the end-to-end scenarios' ${name}_e2e_...) are dropped by the bench;
+    # these are the ones a killed bench left.
+    for extra in $(psql -Atq "${server}" -c "SELECT datname FROM pg_database WHERE left(datname, ${#name} + 1) = '${name}_'"); do
+      psql -q "${server}" -c "DROP DATABASE IF EXISTS ${extra} WITH (FORCE)"
+    done
+    psql -q "${server}" -c "DROP DATABASE IF EXISTS ${name} WITH (FORCE)"
+  fi
+}
+trap on_exit EXIT
+
 db=""
 if [ -n "$server" ]; then
   name="hookrelay_bench_$(date +%s)"
   psql -q "${server}" -c "CREATE DATABASE ${name}"
-  trap 'psql -q "${server}" -c "DROP DATABASE IF EXISTS ${name} WITH (FORCE)"' EXIT
   db="${server%/*}/${name}"
 fi
 
@@ -48,6 +97,7 @@ case "$which" in
   end-to-end)
     # In the background so that a TERM or Ctrl-C to this script reaches the coordinator (a background job of a
     # script ignores SIGINT), which then stops the service, the database and the tools it started.
+    e2e_started=target/bench-e2e/started
     java -Xmx512m -cp "$CP" io.hookrelay.bench.EndToEndBench "${db:-none}" "$@" &
     bench=$!
     trap 'kill -TERM $bench 2>/dev/null || true' INT TERM

@@ -52,6 +52,25 @@ final class BenchProcess implements AutoCloseable {
         return child;
     }
 
+    /**
+     * For the tools' mains: exit once standard input ends, which is when the coordinator that started this
+     * process has gone, even by SIGKILL, so a killed bench does not leave its tools running.
+     */
+    static void exitWithParent() {
+        Thread watcher = new Thread(() -> {
+            try {
+                while (System.in.read() != -1) {
+                    // nothing is sent; only the end matters
+                }
+            } catch (IOException e) {
+                // the same: the parent is gone
+            }
+            System.exit(0);
+        }, "exit-with-parent");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
     long pid() {
         return process.pid();
     }

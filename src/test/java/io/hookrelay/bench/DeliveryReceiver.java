@@ -146,10 +146,11 @@ final class DeliveryReceiver implements AutoCloseable {
             String id = request.getHeader("webhook-id");
             Answer answer = answers.apply(path);
             request.body().onSuccess(body -> {
-                recorder.arrived(path, id, body, arrivedMicros);
+                // Answered before the bookkeeping, so what the recorder does never shows in the service's timings.
                 if (answer != Answer.HANG) {
                     request.response().setStatusCode(answer == Answer.OK ? 200 : 500).end();
                 }
+                recorder.arrived(path, id, body, arrivedMicros);
             });
             return;
         }

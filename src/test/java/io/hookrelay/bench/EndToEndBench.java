@@ -147,8 +147,7 @@ public final class EndToEndBench {
         System.out.printf("== trivial server: Vert.x HTTP server in its own JVM, one instance per core, answering POST"
                         + " /v1/events with 202 and a small fixed JSON body; the same load generator, %d connections,"
                         + " the same body%n", connections);
-        BenchProcess server = started(BenchProcess.start("trivial-server", LOGS.resolve("trivial"),
-                EndToEndTrivialServer.class, List.of()));
+        BenchProcess server = tool("trivial-server", LOGS.resolve("trivial"), EndToEndTrivialServer.class, List.of());
         int port = Integer.parseInt(server.await("READY", 60));
         Map<String, Long> pids = new LinkedHashMap<>();
         pids.put("trivial server", server.pid());
@@ -158,8 +157,8 @@ public final class EndToEndBench {
                 count(trivialRate),
                 count(run.acceptedInWindow()), run.result().getJsonObject("statuses").encode(),
                 run.result().getLong("failed"));
-        System.out.printf("  answer      202 p50 %s ms, p99 %s ms%n", ms(run.result().getDouble("answer_p50_ms")),
-                ms(run.result().getDouble("answer_p99_ms")));
+        System.out.printf("  answer      202 p50 %s, p99 %s%n", withUnit(run.result().getDouble("answer_p50_ms")),
+                withUnit(run.result().getDouble("answer_p99_ms")));
         System.out.printf("  cpu         µs per request: %s%n", run.cpu().perUnit(run.acceptedInWindow()));
         System.out.printf("  machine     %s%n", run.cpu().machine());
         server.close();
@@ -185,14 +184,19 @@ public final class EndToEndBench {
         if (database != null) {
             started(() -> databases.drop(database));
         }
-        BenchProcess receiver = started(BenchProcess.start("receiver", logs, EndToEndReceiver.class, List.of()));
+        BenchProcess receiver = tool("receiver", logs, EndToEndReceiver.class, List.of());
         String[] ports = receiver.await("READY", 60).split(" ");
         String hooks = "http://127.0.0.1:" + ports[0] + EndToEndReceiver.PATH;
         URI controlUri = URI.create("http://127.0.0.1:" + ports[1]);
 
         BenchService service = started(BenchService.startAsUser(database));
         service.keepLogAt(logs.resolve("service.log"));
+        remember("service", service.process.pid(), "hookrelay.jar");
+        remember("dir", service.dataDir.toString(), "");
         long postmaster = scenario.local() ? localPostmaster(database) : service.embeddedPostmasterPid();
+        if (!scenario.local() && postmaster > 0) {
+            remember("postgres", postmaster, service.dataDir.toString());
+        }
         String databaseName = scenario.local() ? DatabaseUrl.parse(database).database() : EmbeddedDatabase.DATABASE;
         System.out.printf("  service     %s (pid %d) with %s; PostgreSQL postmaster pid %s, database %s%n",
                 String.join(" ", service.command).replace(Path.of("").toAbsolutePath() + "/", ""),
@@ -233,8 +237,8 @@ public final class EndToEndBench {
                 count(accepted),
                 count(run.acceptedInWindow()), result.getJsonObject("statuses").encode(), result.getLong("failed"),
                 result.getString("first_failure") == null ? "" : ", first: " + result.getString("first_failure"));
-        System.out.printf("  answer      202 p50 %s ms, p99 %s ms, max %s ms%n", ms(result.getDouble("answer_p50_ms")),
-                ms(result.getDouble("answer_p99_ms")), ms(result.getDouble("answer_max_ms")));
+        System.out.printf("  answer      202 p50 %s, p99 %s, max %s%n", withUnit(result.getDouble("answer_p50_ms")),
+                withUnit(result.getDouble("answer_p99_ms")), withUnit(result.getDouble("answer_max_ms")));
         System.out.printf("  deliveries  %s /s in the window (%s first arrivals%s)%n", count(delivered),
                 count(deliveredInWindow), subs == 1 ? "" : ", summed over the " + subs + " subscriptions");
         System.out.printf("  backlog     %s deliveries outstanding at the window's start, %s at its end: %s%n",
@@ -290,12 +294,14 @@ public final class EndToEndBench {
                     rssPeak, verdict(rssMet, 1));
         }
         System.out.printf("  targets     %s%n", targets);
+        System.out.printf("  ingest      events accepted/s = %s x the trivial server's rate (deliveries aside)%n",
+                ratio(accepted / trivialRate));
         System.out.printf("  service log %s%n", logFindings(service));
 
         summary.add(String.format("  %-12s %,9.0f ev/s accepted, %,9.0f deliveries/s, e2e %s x trivial; backlog at end %s,"
-                        + " %s; latency p50 %s ms, p99 %s ms; service %s µs/event, PostgreSQL %s µs/event; RSS %d MiB",
-                scenario.name(), accepted, delivered, ratio(ratio), count(backlogTo), drain.brief(), ms(fromSend.getDouble("p50_ms")),
-                ms(fromSend.getDouble("p99_ms")), run.cpu().microsPer("service", run.acceptedInWindow()),
+                        + " %s; latency p50 %s, p99 %s; service %s µs/event, PostgreSQL %s µs/event; RSS %d MiB",
+                scenario.name(), accepted, delivered, ratio(ratio), count(backlogTo), drain.brief(),
+                withUnit(fromSend.getDouble("p50_ms")), withUnit(fromSend.getDouble("p99_ms")), run.cpu().microsPer("service", run.acceptedInWindow()),
                 run.cpu().microsPer("PostgreSQL", run.acceptedInWindow()), rssPeak));
     }
 
@@ -322,7 +328,7 @@ public final class EndToEndBench {
         if (key != null) {
             args.add(key);
         }
-        BenchProcess load = started(BenchProcess.start("load", logs, EndToEndLoad.class, args));
+        BenchProcess load = tool("load", logs, EndToEndLoad.class, args);
         String[] window = load.await("WINDOW", 60).split(" ");
         long from = Long.parseLong(window[1]);
         long to = Long.parseLong(window[2]);
@@ -341,15 +347,15 @@ public final class EndToEndBench {
     // ---- the drain ------------------------------------------------------------------------------------
 
     private record Drain(boolean drained, boolean stalled, long delivered, double afterLoadSeconds, double waitedSeconds,
-                         double recentRate) {
+                         double recentRate, double recentSeconds) {
         String describe(long expected) {
             if (drained) {
                 return String.format("every one of the %s deliveries arrived; the last %.1f s after the load stopped",
                         count(expected), afterLoadSeconds);
             }
             return String.format("NOT drained: %s of %s deliveries still missing after waiting %.0f s%s (draining at %s /s"
-                            + " over the last 10 s%s)", count(expected - delivered), count(expected), waitedSeconds,
-                    stalled ? ", no progress for " + STALL_SECONDS + " s" : "", count(recentRate),
+                            + " over the last %.0f s%s)", count(expected - delivered), count(expected), waitedSeconds,
+                    stalled ? ", no progress for " + STALL_SECONDS + " s" : "", count(recentRate), recentSeconds,
                     recentRate > 0 ? String.format(", about %.0f s more at that rate", (expected - delivered) / recentRate) : "");
         }
 
@@ -377,7 +383,7 @@ public final class EndToEndBench {
             double waited = (now - start) / 1e9;
             if (unique >= expected) {
                 double after = Math.max(0, (status.getLong("last_unique_us") - loadStoppedMicros) / 1e6);
-                return new Drain(true, false, unique, after, waited, 0);
+                return new Drain(true, false, unique, after, waited, 0, 0);
             }
             if (unique != lastCount) {
                 lastCount = unique;
@@ -387,7 +393,8 @@ public final class EndToEndBench {
             if (stalled || now > deadline) {
                 long[] oldest = history.peekFirst();
                 double span = (now - oldest[0]) / 1e9;
-                return new Drain(false, stalled, unique, Double.NaN, waited, span > 0 ? (unique - oldest[1]) / span : 0);
+                return new Drain(false, stalled, unique, Double.NaN, waited, span > 0 ? (unique - oldest[1]) / span : 0,
+                        span);
             }
             Thread.sleep(250);
         }
@@ -531,6 +538,28 @@ public final class EndToEndBench {
         running.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
+    private static BenchProcess tool(String name, Path logs, Class<?> main, List<String> args) throws IOException {
+        BenchProcess process = started(BenchProcess.start(name, logs, main, args));
+        remember("tool", process.pid(), main.getName());
+        return process;
+    }
+
+    private static void remember(String kind, long pid, String marker) throws IOException {
+        remember(kind, Long.toString(pid), marker);
+    }
+
+    /**
+     * Lists a process (or the service's data directory) in target/bench-e2e/started, with a marker its command
+     * line holds, so that run-bench.sh can stop what a coordinator killed outright (SIGKILL) left behind: the
+     * service, and the embedded PostgreSQL, which runs detached from it, outlive it. A pid whose command line no
+     * longer holds the marker belongs to someone else and is left alone.
+     */
+    private static void remember(String kind, String what, String marker) throws IOException {
+        Files.createDirectories(LOGS);
+        Files.writeString(LOGS.resolve("started"), kind + " " + what + " " + marker + "\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
     private static <T extends AutoCloseable> T started(T resource) {
         synchronized (STARTED) {
             STARTED.addLast(resource);
@@ -595,14 +624,15 @@ public final class EndToEndBench {
     }
 
     private static String latencies(JsonObject l) {
-        return String.format(Locale.ROOT, "p50 %s ms, p90 %s ms, p99 %s ms, max %s ms", ms(l.getDouble("p50_ms")),
-                ms(l.getDouble("p90_ms")), ms(l.getDouble("p99_ms")), ms(l.getDouble("max_ms")));
+        return String.format(Locale.ROOT, "p50 %s, p90 %s, p99 %s, max %s", withUnit(l.getDouble("p50_ms")),
+                withUnit(l.getDouble("p90_ms")), withUnit(l.getDouble("p99_ms")), withUnit(l.getDouble("max_ms")));
     }
 
-    private static String ms(Double value) {
-        if (value == null) {
-            return "not reached";
-        }
+    private static String withUnit(Double millis) {
+        return millis == null ? "not reached" : ms(millis) + " ms";
+    }
+
+    private static String ms(double value) {
         return String.format(Locale.ROOT, value < 10 ? "%.2f" : value < 1000 ? "%.1f" : "%,.0f", value);
     }
 

@@ -48,6 +48,7 @@ public final class EndToEndLoad {
         int warmupSeconds = Integer.parseInt(args[2]);
         int measureSeconds = Integer.parseInt(args[3]);
         String key = args.length > 4 ? args[4] : null;
+        BenchProcess.exitWithParent();
 
         Vertx vertx = Vertx.vertx();
         // One client per event loop, as a Vert.x application would run it, with the connections split among them.

@@ -34,6 +34,7 @@ public final class EndToEndReceiver {
     static final int MAX_SUBSCRIPTIONS = 32;
 
     public static void main(String[] args) throws Exception {
+        BenchProcess.exitWithParent();
         Vertx vertx = Vertx.vertx();
         Arrivals arrivals = new Arrivals();
         DeliveryReceiver receiver = DeliveryReceiver.start(vertx, 1, path -> Answer.OK, arrivals);

@@ -23,6 +23,7 @@ public final class EndToEndTrivialServer {
             + "\"type\":\"order.created\",\"timestamp\":\"2024-12-07T10:00:00.000Z\"}");
 
     public static void main(String[] args) throws Exception {
+        BenchProcess.exitWithParent();
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
