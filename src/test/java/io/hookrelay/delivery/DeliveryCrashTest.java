@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DeliveryCrashTest {
 
     static final int EVENTS = 3000;
+    private static final String ADMIN_TOKEN = "crash-admin-token-0123456789";
 
     @TempDir
     Path dataDir;
@@ -39,16 +40,11 @@ class DeliveryCrashTest {
     @DisplayName("after a SIGKILL mid-delivery every event still arrives, and only in-flight ones arrive twice")
     void survivesKill() throws Exception {
         TestDatabase db = TestDatabase.get("crash");
-        Map<String, String> settings = Map.of(
-                "HOOKRELAY_DATABASE_URL", db.url().toUrl(),
-                "HOOKRELAY_DATA_DIR", dataDir.toString(),
-                "HOOKRELAY_ADMIN_TOKEN", "crash-admin-token-0123456789",
-                "HOOKRELAY_MASTER_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
-                "HOOKRELAY_ALLOW_PRIVATE_TARGETS", "true",
+        Map<String, String> settings = settings(db, Map.of(
                 "HOOKRELAY_DELIVERY_TIMEOUT", "PT2S",
                 "HOOKRELAY_DELIVERY_LEASE", "PT5S",
                 "HOOKRELAY_RETRY_INITIAL_MS", "100",
-                "HOOKRELAY_MAX_IN_FLIGHT_PER_SUBSCRIPTION", "64");
+                "HOOKRELAY_MAX_IN_FLIGHT_PER_SUBSCRIPTION", "64"));
         Vertx vertx = Vertx.vertx();
         int port = ServiceProcess.freePort();
         Map<String, Integer> arrivals = new java.util.concurrent.ConcurrentHashMap<>();
@@ -58,7 +54,7 @@ class DeliveryCrashTest {
             v.setTimer(50, id -> request.response().setStatusCode(200).end());
         })) {
             ServiceProcess first = ServiceProcess.start(settings, port, dataDir.resolve("first.log"));
-            Api admin = new Api(port, "crash-admin-token-0123456789");
+            Api admin = new Api(port, ADMIN_TOKEN);
             String tenantId = admin.post("/v1/tenants", new JsonObject().put("name", "crash")).json().getString("id");
             Api tenant = admin.as(admin.post("/v1/tenants/" + tenantId + "/api-keys", null).json().getString("key"));
             Api.Response subscription = tenant.post("/v1/subscriptions", new JsonObject().put("url", receiver.url()));
@@ -116,12 +112,7 @@ class DeliveryCrashTest {
     @DisplayName("a crash repeats at most two caps' worth per subscription, even when outcomes cannot be written, and delivery resumes at once after the restart")
     void repeatsAreBoundedByTwoCaps() throws Exception {
         TestDatabase db = TestDatabase.get("crash-bound");
-        Map<String, String> settings = Map.of(
-                "HOOKRELAY_DATABASE_URL", db.url().toUrl(),
-                "HOOKRELAY_DATA_DIR", dataDir.toString(),
-                "HOOKRELAY_ADMIN_TOKEN", "crash-admin-token-0123456789",
-                "HOOKRELAY_MASTER_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
-                "HOOKRELAY_ALLOW_PRIVATE_TARGETS", "true");
+        Map<String, String> settings = settings(db, Map.of());
         int cap = 8; // the default HOOKRELAY_MAX_IN_FLIGHT_PER_SUBSCRIPTION
         int events = 200;
         Vertx vertx = Vertx.vertx();
@@ -132,7 +123,7 @@ class DeliveryCrashTest {
             request.response().setStatusCode(200).end();
         })) {
             ServiceProcess first = ServiceProcess.start(settings, port, dataDir.resolve("bound-first.log"));
-            Api admin = new Api(port, "crash-admin-token-0123456789");
+            Api admin = new Api(port, ADMIN_TOKEN);
             String tenantId = admin.post("/v1/tenants", new JsonObject().put("name", "bound")).json().getString("id");
             Api tenant = admin.as(admin.post("/v1/tenants/" + tenantId + "/api-keys", null).json().getString("key"));
             Api.Response subscription = tenant.post("/v1/subscriptions", new JsonObject().put("url", receiver.url()));
@@ -191,6 +182,18 @@ class DeliveryCrashTest {
         } finally {
             vertx.close();
         }
+    }
+
+    /** An external database, fixed credentials so a restart finds its secrets, and {@code extra}. */
+    private Map<String, String> settings(TestDatabase db, Map<String, String> extra) {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "HOOKRELAY_DATABASE_URL", db.url().toUrl(),
+                "HOOKRELAY_DATA_DIR", dataDir.toString(),
+                "HOOKRELAY_ADMIN_TOKEN", ADMIN_TOKEN,
+                "HOOKRELAY_MASTER_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+                "HOOKRELAY_ALLOW_PRIVATE_TARGETS", "true"));
+        settings.putAll(extra);
+        return settings;
     }
 
     /** Events whose delivery is not completed. */

@@ -41,8 +41,7 @@ class EmbeddedRestartTest {
     @DisplayName("killed with SIGKILL three times mid-delivery, it starts again unattended each time and delivers every event; nothing is left running after the clean stop")
     void survivesThreeKillsInARow() throws Exception {
         Path data = dir.resolve("data");
-        Map<String, String> settings = Map.of("HOOKRELAY_DATA_DIR", data.toString(), "HOOKRELAY_ADMIN_TOKEN", ADMIN,
-                "HOOKRELAY_ALLOW_PRIVATE_TARGETS", "true");
+        Map<String, String> settings = deliveringTo(data);
         int port = ServiceProcess.freePort();
         Vertx vertx = Vertx.vertx();
         List<String> arrivals = new CopyOnWriteArrayList<>();
@@ -96,8 +95,7 @@ class EmbeddedRestartTest {
     @DisplayName("a second service on a data directory in use is refused at once, naming the directory and the running pid, and the first keeps delivering")
     void secondStartIsRefused() throws Exception {
         Path data = dir.resolve("data");
-        Map<String, String> settings = Map.of("HOOKRELAY_DATA_DIR", data.toString(), "HOOKRELAY_ADMIN_TOKEN", ADMIN,
-                "HOOKRELAY_ALLOW_PRIVATE_TARGETS", "true");
+        Map<String, String> settings = deliveringTo(data);
         int port = ServiceProcess.freePort();
         Vertx vertx = Vertx.vertx();
         try (Receiver receiver = Receiver.start(vertx, Receiver.status(200))) {
@@ -220,6 +218,12 @@ class EmbeddedRestartTest {
         assertTrue(exited.output().contains("was made by PostgreSQL " + version), exited.output());
         assertTrue(exited.output().contains("is PostgreSQL " + EmbeddedDatabase.binariesMajorVersion()), exited.output());
         assertTrue(Files.exists(pgData.resolve("PG_VERSION")), "the data directory is left as it was");
+    }
+
+    /** The default start on {@code data}, with a known admin token and loopback receivers allowed. */
+    private static Map<String, String> deliveringTo(Path data) {
+        return Map.of("HOOKRELAY_DATA_DIR", data.toString(), "HOOKRELAY_ADMIN_TOKEN", ADMIN,
+                "HOOKRELAY_ALLOW_PRIVATE_TARGETS", "true");
     }
 
     private static Set<String> publishBacklog(Api admin, String url, Path data) {
