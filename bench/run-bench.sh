@@ -5,6 +5,7 @@
 #   bench/run-bench.sh dashboard [events]            dashboard API timings over 2 deliveries and 3 attempts per event
 #   bench/run-bench.sh sse [clients] [events/s] [seconds]   SSE clients of /v1/events/stream under a publish load
 #   bench/run-bench.sh deliveries-throughput [events] [seconds]   deliveries/s to a keep-alive receiver, against plain Vert.x POSTs
+#   bench/run-bench.sh deliveries-one-endpoint [events] [seconds]   one subscription at the default cap of 8, receiver answering at once
 #   bench/run-bench.sh deliveries-latency [events/s] [seconds]   event-to-first-attempt latency (default 500 events/s)
 #   bench/run-bench.sh deliveries-isolation [events/s] [seconds] [rounds]   healthy p99 with and without a hanging and a failing subscription
 #   bench/run-bench.sh end-to-end [warmup_s=20] [measure_s=60] [connections=64]   the whole path, each part its own process:
@@ -90,6 +91,7 @@ case "$which" in
   table-watch) HOOKRELAY_TEST_DATABASE_URL="${server:?table-watch needs a PostgreSQL server}" \
       java -cp "$CP" io.hookrelay.source.TableWatchOverheadBench "$@" ;;
   deliveries-throughput) java -Xmx512m -cp "$CP" io.hookrelay.bench.DeliveryBench throughput "${db:-embedded}" "$@" ;;
+  deliveries-one-endpoint) java -Xmx512m -cp "$CP" io.hookrelay.bench.DeliveryBench one-endpoint "${db:-embedded}" "$@" ;;
   deliveries-latency) java -Xmx512m -cp "$CP" io.hookrelay.bench.DeliveryBench latency "${db:-embedded}" "$@" ;;
   sse) java -Xmx768m -cp "$CP" io.hookrelay.bench.SseBench "${db:-embedded}" "$@" ;;
   deliveries-isolation) java -Xmx512m -cp "$CP" io.hookrelay.bench.DeliveryBench isolation "${db:-embedded}" "$@" ;;

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -179,7 +180,10 @@ final class DeliveryOutcomes {
         List<Queued> batch = queue.size() <= MAX_BATCH ? queue : new ArrayList<>(queue.subList(0, MAX_BATCH));
         queue = queue.size() <= MAX_BATCH ? new ArrayList<>() : new ArrayList<>(queue.subList(MAX_BATCH, queue.size()));
         List<Outcome> outcomes = batch.stream().map(Queued::outcome).toList();
-        pool.withTransaction(conn -> write(conn, outcomes)).onComplete(result -> {
+        pool.withTransaction(conn -> writeAllHeld(conn, outcomes))
+                .recover(e -> e instanceof NotAllHeld
+                        ? pool.withTransaction(conn -> write(conn, outcomes)) : Future.failedFuture(e))
+                .onComplete(result -> {
             if (result.failed()) {
                 retryLater(batch, result.cause());
             } else {
@@ -210,6 +214,34 @@ final class DeliveryOutcomes {
         }
     }
 
+    /** The batch had outcomes of queues no longer held or of deliveries gone: its transaction is rolled back. */
+    private static final class NotAllHeld extends RuntimeException {
+        NotAllHeld() {
+            super("a queue of the batch is no longer held, or a delivery of it is gone", null, false, false);
+        }
+    }
+
+    /**
+     * The batch as it nearly always is: every queue still held, every delivery still there. Then nothing waits
+     * on an answer to build the next statement, so all of them go at once, pipelined on the one connection, and
+     * the batch costs one round trip and the commit instead of one per statement; PostgreSQL still runs them in
+     * order, so the locks are taken in the same order as in {@link #write}. If the answers show otherwise, the
+     * transaction is rolled back and {@link #write} records the batch statement by statement.
+     */
+    private Future<Void> writeAllHeld(SqlConnection conn, List<Outcome> batch) {
+        UUID[] subscriptions = batch.stream().map(o -> o.delivery().subscriptionId()).distinct().toArray(UUID[]::new);
+        Future<RowSet<Row>> locked = conn.preparedQuery(LOCK_SUBSCRIPTIONS).execute(Tuple.tuple().addValue(subscriptions));
+        Future<RowSet<Row>> held = conn.preparedQuery(HELD_QUEUES).execute(Tuple.of(subscriptions, owner));
+        Future<RowSet<Row>> updated = conn.preparedQuery(UPDATE_DELIVERIES).execute(deliveryArgs(batch));
+        Future<RowSet<Row>> attempts = conn.preparedQuery(INSERT_ATTEMPTS).execute(attemptArgs(batch));
+        Future<RowSet<Row>> health = conn.preparedQuery(UPDATE_HEALTH).execute(healthArgs(batch));
+        Future<Void> disabled = disable(conn, batch);
+        return Future.all(locked, held, updated, attempts, health, disabled).compose(v ->
+                held.result().size() == subscriptions.length && updated.result().rowCount() == batch.size()
+                        ? Future.succeededFuture() : Future.failedFuture(new NotAllHeld()));
+    }
+
+    /** Any batch: settles only the outcomes of queues still held, and records the others' attempts apart. */
     private Future<Void> write(SqlConnection conn, List<Outcome> batch) {
         UUID[] subscriptions = batch.stream().map(o -> o.delivery().subscriptionId()).distinct().toArray(UUID[]::new);
         return conn.preparedQuery(LOCK_SUBSCRIPTIONS).execute(Tuple.tuple().addValue(subscriptions))

@@ -19,6 +19,7 @@ import java.util.stream.Stream;
  * the goals beside them. It never asserts: a missed goal is a finding to report, not a failure.
  * <pre>
  * DeliveryBench throughput &lt;database-url|embedded&gt; [events=200000] [window-seconds=15]
+ * DeliveryBench one-endpoint &lt;database-url|embedded&gt; [events=60000] [window-seconds=15]
  * DeliveryBench latency    &lt;database-url|embedded&gt; [events-per-second=500] [seconds=20]
  * DeliveryBench isolation  &lt;database-url|embedded&gt; [events-per-second=20] [seconds=20] [rounds=2]
  * </pre>
@@ -55,6 +56,7 @@ public final class DeliveryBench {
         try (DeliveryDatabases databases = DeliveryDatabases.on(args[1])) {
             switch (args[0]) {
                 case "throughput" -> throughput(vertx, databases, options);
+                case "one-endpoint" -> oneEndpoint(vertx, databases, options);
                 case "latency" -> latency(vertx, databases, options);
                 case "isolation" -> isolation(vertx, databases, options);
                 default -> {
@@ -125,6 +127,17 @@ public final class DeliveryBench {
                                 + " service RSS peak %d MiB%n", run.label() + ":", run.perSecond(), ratio,
                         verdict(run.perSecond() >= 5000), verdict(ratio >= 0.5), run.rssMiB());
             }
+        }
+    }
+
+    /** One subscription at the default cap of 8, a receiver that answers at once: what one endpoint gets. */
+    private static void oneEndpoint(Vertx vertx, DeliveryDatabases databases, String[] options) throws Exception {
+        long events = longOption(options, 0, 60_000);
+        int window = (int) longOption(options, 1, 15);
+        try (DeliveryReceiver receiver = DeliveryReceiver.start(vertx, 1, path -> Answer.OK)) {
+            Throughput run = throughputRun(vertx, databases, receiver, 1, Map.of(), Backlog.RECOVERED, events, window);
+            System.out.printf("== summary%n  %-52s %6.0f deliveries/s   goal >= 5000/s: %s; service RSS peak %d MiB%n",
+                    run.label() + ":", run.perSecond(), verdict(run.perSecond() >= 5000), run.rssMiB());
         }
     }
 
