@@ -20,6 +20,7 @@ public record Config(
         Optional<String> masterKey,
         boolean allowPrivateTargets,
         int maxPayloadBytes,
+        int maxBatchBytes,
         Duration secretRotationOverlap,
         Duration idempotencyTtl,
         Duration shutdownTimeout,

@@ -59,6 +59,7 @@ public final class ConfigLoader {
                 optional("HOOKRELAY_MASTER_KEY"),
                 bool("HOOKRELAY_ALLOW_PRIVATE_TARGETS", false),
                 integer("HOOKRELAY_MAX_PAYLOAD_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024),
+                integer("HOOKRELAY_MAX_BATCH_BYTES", 4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
                 duration("HOOKRELAY_SECRET_ROTATION_OVERLAP", Duration.ofHours(24)),
                 duration("HOOKRELAY_IDEMPOTENCY_TTL", Duration.ofHours(24)),
                 duration("HOOKRELAY_SHUTDOWN_TIMEOUT", Duration.ofSeconds(10)),

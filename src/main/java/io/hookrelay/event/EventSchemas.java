@@ -2,6 +2,7 @@ package io.hookrelay.event;
 
 import io.hookrelay.http.ApiException;
 import io.hookrelay.http.Problems;
+import io.hookrelay.http.RawJson;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -93,7 +94,7 @@ public final class EventSchemas {
         if (validator.isEmpty()) {
             return Future.succeededFuture();
         }
-        OutputUnit result = validator.get().validate(data);
+        OutputUnit result = validator.get().validate(data instanceof RawJson raw ? raw.decode() : data);
         if (Boolean.TRUE.equals(result.getValid())) {
             return Future.succeededFuture();
         }

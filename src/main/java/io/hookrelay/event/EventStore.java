@@ -1,6 +1,7 @@
 package io.hookrelay.event;
 
 import io.hookrelay.db.Ids;
+import io.hookrelay.http.RawJson;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,7 +12,9 @@ import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -26,6 +29,16 @@ public final class EventStore {
             INSERT INTO events (id, tenant_id, type, data, subscription_ids, source_id)
             VALUES ($1, $2, $3, $4::text::jsonb, $5, $6)
             RETURNING\s""" + COLUMNS;
+    /** Many events in one statement (and one commit, outside a transaction), in the order given. */
+    private static final String INSERT_ALL = """
+            INSERT INTO events (id, tenant_id, type, data, subscription_ids, source_id)
+            SELECT id, tenant_id, type, data::jsonb,
+                   CASE WHEN targets IS NULL THEN NULL ELSE string_to_array(targets, ',')::uuid[] END, source_id
+            FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[]) WITH ORDINALITY
+                AS batch (id, tenant_id, type, data, targets, source_id, position)
+            ORDER BY position
+            RETURNING id, seq, created_at
+            """;
     private static final String FIND = "SELECT " + COLUMNS + " FROM events WHERE id = $1 AND tenant_id = $2";
 
     public Future<Event> insert(SqlClient sql, NewEvent event) {
@@ -33,6 +46,48 @@ public final class EventStore {
         return sql.preparedQuery(INSERT)
                 .execute(Tuple.of(Ids.newId(), event.tenantId(), event.type(), encode(event.data()), targets, event.sourceId()))
                 .map(rows -> map(rows.iterator().next()));
+    }
+
+    /** Writes {@code events} with the ids given (one each, in order) and answers them as stored, in the same order. */
+    public static Future<List<Event>> insertAll(SqlClient sql, List<UUID> ids, List<NewEvent> events) {
+        int n = events.size();
+        UUID[] idArray = new UUID[n];
+        UUID[] tenants = new UUID[n];
+        String[] types = new String[n];
+        String[] data = new String[n];
+        String[] targets = new String[n];
+        UUID[] sources = new UUID[n];
+        for (int i = 0; i < n; i++) {
+            NewEvent event = events.get(i);
+            idArray[i] = ids.get(i);
+            tenants[i] = event.tenantId();
+            types[i] = event.type();
+            data[i] = encode(event.data());
+            targets[i] = event.subscriptionIds() == null ? null : joined(event.subscriptionIds());
+            sources[i] = event.sourceId();
+        }
+        Tuple args = Tuple.tuple().addValue(idArray).addValue(tenants).addValue(types).addValue(data).addValue(targets)
+                .addValue(sources);
+        return sql.preparedQuery(INSERT_ALL).execute(args).map(rows -> {
+            Map<UUID, Row> stored = new HashMap<>(n * 2);
+            rows.forEach(row -> stored.put(row.getUUID("id"), row));
+            List<Event> written = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                Row row = stored.get(idArray[i]);
+                NewEvent e = events.get(i);
+                written.add(new Event(idArray[i], row.getLong("seq"), e.tenantId(), e.type(), e.data(), e.subscriptionIds(),
+                        e.sourceId(), row.getOffsetDateTime("created_at")));
+            }
+            return written;
+        });
+    }
+
+    private static String joined(List<UUID> ids) {
+        StringBuilder text = new StringBuilder(ids.size() * 37);
+        for (UUID id : ids) {
+            text.append(text.length() == 0 ? "" : ",").append(id);
+        }
+        return text.toString();
     }
 
     public Future<Optional<Event>> find(SqlClient sql, UUID id, UUID tenantId) {
@@ -43,6 +98,9 @@ public final class EventStore {
     static String encode(Object data) {
         if (data == null) {
             return "null";
+        }
+        if (data instanceof RawJson raw) {
+            return raw.text();
         }
         if (data instanceof JsonObject object) {
             return object.encode();

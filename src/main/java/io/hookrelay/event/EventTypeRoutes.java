@@ -39,7 +39,7 @@ public final class EventTypeRoutes {
     /** The catalogue and the publishing side, over the schema cache all event loops share. */
     public static EventRoutes mountAll(RouterBuilder api, Pool pool, Idempotency idempotency, EventSchemas schemas) {
         new EventTypeRoutes(pool, idempotency, schemas).mount(api);
-        EventRoutes events = new EventRoutes(pool, idempotency, schemas);
+        EventRoutes events = new EventRoutes(pool);
         events.mount(api);
         return events;
     }

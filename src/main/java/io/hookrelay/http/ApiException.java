@@ -9,12 +9,28 @@ public final class ApiException extends RuntimeException {
     private final int status;
     private final String slug;
     private final String title;
+    private final Integer index;
 
     public ApiException(int status, String slug, String title, String detail) {
+        this(status, slug, title, detail, null);
+    }
+
+    private ApiException(int status, String slug, String title, String detail, Integer index) {
         super(detail, null, false, false);
         this.status = status;
         this.slug = slug;
         this.title = title;
+        this.index = index;
+    }
+
+    /** The same problem, naming the item of a batch it concerns (the problem's {@code index} member). */
+    public ApiException about(int item) {
+        return new ApiException(status, slug, title, getMessage(), item);
+    }
+
+    /** The batch item the problem concerns, or null. */
+    public Integer index() {
+        return index;
     }
 
     public int status() {

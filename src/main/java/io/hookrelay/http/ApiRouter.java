@@ -5,6 +5,7 @@ import io.hookrelay.dashboard.DeliveryRoutes;
 import io.hookrelay.dashboard.DeliveryStreamRoutes;
 import io.hookrelay.dashboard.StatsRoutes;
 import io.hookrelay.event.EventTypeRoutes;
+import io.hookrelay.event.PublishRoutes;
 import io.hookrelay.ops.DocsRoutes;
 import io.hookrelay.ops.HealthRoutes;
 import io.hookrelay.ops.Metrics;
@@ -34,7 +35,9 @@ public final class ApiRouter {
         Auth auth = new Auth(services.adminToken(), services.apiKeys()::findByHash);
 
         api.rootHandler(TraceIds.HANDLER);
-        api.rootHandler(BodyHandler.create(false).setBodyLimit(services.config().maxPayloadBytes()));
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(services.config().maxPayloadBytes());
+        BodyHandler batchBody = BodyHandler.create(false).setBodyLimit(services.config().maxBatchBytes());
+        api.rootHandler(ctx -> (PublishRoutes.BATCH_PATH.equals(ctx.normalizedPath()) ? batchBody : body).handle(ctx));
         api.rootHandler(auth::handle);
         for (OpenAPIRoute route : api.getRoutes()) {
             // Authentication already ran as a root handler, before validation.
@@ -45,6 +48,8 @@ public final class ApiRouter {
         // Before the events routes: it takes the long-poll form of listEvents.
         new StreamRoutes(vertx, services.pool(), streams, services.config().streamHeartbeat()).mount(api);
         EventTypeRoutes.mountAll(api, services.pool(), services.idempotency(), services.eventSchemas());
+        new PublishRoutes(services.pool(), services.idempotency(), services.eventSchemas(),
+                services.contract().getRawContract(), services.config().maxPayloadBytes()).mount(api);
         new SourceRoutes(vertx, services.pool(), services.idempotency(), services.targets()).mount(api);
         new SubscriptionRoutes(vertx, services.pool(), services.idempotency(), services.secretBox(),
                 services.targets(), services.config().secretRotationOverlap()).mount(api);

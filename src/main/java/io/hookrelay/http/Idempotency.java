@@ -13,6 +13,11 @@ import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -37,6 +42,23 @@ public final class Idempotency {
             """;
     private static final String FIRST_ANSWER = """
             SELECT request_hash, status_code, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2
+            """;
+    private static final String CLAIM_ITEMS = """
+            INSERT INTO idempotency_keys (scope, key, request_hash, created_at)
+            SELECT $1, item.key, item.hash, now() FROM unnest($2::text[], $3::bytea[]) AS item (key, hash)
+            ORDER BY item.key
+            ON CONFLICT (scope, key) DO UPDATE
+                SET request_hash = EXCLUDED.request_hash, status_code = 0, response_body = NULL, created_at = now()
+                WHERE idempotency_keys.created_at < now() - make_interval(secs => $4)
+            RETURNING key
+            """;
+    private static final String FIRST_ITEMS = """
+            SELECT key, request_hash, response_body FROM idempotency_keys WHERE scope = $1 AND key = ANY($2)
+            """;
+    private static final String STORE_ITEMS = """
+            UPDATE idempotency_keys SET status_code = 202, response_body = item.body
+            FROM unnest($2::text[], $3::bytea[]) AS item (key, body)
+            WHERE scope = $1 AND idempotency_keys.key = item.key
             """;
     private static final String EXPIRE = "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1)";
 
@@ -68,13 +90,84 @@ public final class Idempotency {
                         : replay(conn, id, fingerprint, ctx)));
     }
 
+    /** A batch item's key and the SHA-256 of the item's text. */
+    public record ItemKey(String key, byte[] fingerprint) {
+    }
+
+    /** The answer stored for an item key that was used before, and whether the item then was the same. */
+    public record FirstItem(boolean sameItem, String answer) {
+    }
+
+    /**
+     * Claims the keys of a batch's items inside the batch's transaction: the keys answered are new (or had
+     * expired) and now belong to this transaction; for the others see {@link #firstItems}. A racing batch
+     * with the same keys waits here until this one ends. Keys are taken in sorted order, so two batches
+     * sharing keys cannot deadlock. Item keys are a namespace of their own beside the caller's header keys.
+     */
+    public Future<Set<String>> claimItems(SqlConnection conn, Principal principal, List<ItemKey> items) {
+        String[] keys = new String[items.size()];
+        Buffer[] hashes = new Buffer[items.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = items.get(i).key();
+            hashes[i] = Buffer.buffer(items.get(i).fingerprint());
+        }
+        return conn.preparedQuery(CLAIM_ITEMS)
+                .execute(Tuple.of(itemScope(principal), keys, hashes, (double) ttl.toSeconds()))
+                .map(rows -> {
+                    Set<String> claimed = new HashSet<>();
+                    rows.forEach(row -> claimed.add(row.getString("key")));
+                    return claimed;
+                });
+    }
+
+    /** The stored answers of item keys used before, opened, by key. */
+    public Future<Map<String, FirstItem>> firstItems(SqlConnection conn, Principal principal, List<ItemKey> items) {
+        if (items.isEmpty()) {
+            return Future.succeededFuture(Map.of());
+        }
+        String scope = itemScope(principal);
+        Map<String, byte[]> fingerprints = new HashMap<>();
+        items.forEach(item -> fingerprints.put(item.key(), item.fingerprint()));
+        return conn.preparedQuery(FIRST_ITEMS).execute(Tuple.of(scope, fingerprints.keySet().toArray(String[]::new)))
+                .map(rows -> {
+                    Map<String, FirstItem> found = new HashMap<>();
+                    for (Row row : rows) {
+                        String key = row.getString("key");
+                        boolean same = MessageDigest.isEqual(row.getBuffer("request_hash").getBytes(), fingerprints.get(key));
+                        Buffer sealed = row.getBuffer("response_body");
+                        found.put(key, new FirstItem(same, same && sealed != null
+                                ? box.open(sealed.getBytes(), context(Tuple.of(scope, key))) : null));
+                    }
+                    return found;
+                });
+    }
+
+    /** Stores each claimed item key's answer (sealed, as header answers are), in the batch's transaction. */
+    public Future<Void> storeItems(SqlConnection conn, Principal principal, List<String> keys, List<String> answers) {
+        if (keys.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        String scope = itemScope(principal);
+        Buffer[] sealed = new Buffer[keys.size()];
+        for (int i = 0; i < sealed.length; i++) {
+            sealed[i] = Buffer.buffer(box.seal(answers.get(i), context(Tuple.of(scope, keys.get(i)))));
+        }
+        return conn.preparedQuery(STORE_ITEMS).execute(Tuple.of(scope, keys.toArray(String[]::new), sealed))
+                .mapEmpty();
+    }
+
+    private static String itemScope(Principal principal) {
+        return principal.scope() + "/events/batch";
+    }
+
     /** Forgets keys past their time to live; run periodically by the housekeeping timer. */
     public Future<Integer> expireOld() {
         return pool.preparedQuery(EXPIRE).execute(Tuple.of((double) ttl.toSeconds())).map(rows -> rows.rowCount());
     }
 
     private Future<Reply> store(SqlConnection conn, Tuple id, Reply reply) {
-        Buffer body = reply.body() == null ? null : Buffer.buffer(box.seal(reply.body().encode(), context(id)));
+        Buffer text = reply.text();
+        Buffer body = text == null ? null : Buffer.buffer(box.seal(text.toString(), context(id)));
         return conn.preparedQuery(STORE).execute(Tuple.of(id.getValue(0), id.getValue(1), reply.status(), body))
                 .map(reply);
     }

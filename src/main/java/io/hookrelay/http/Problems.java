@@ -37,6 +37,9 @@ public final class Problems {
                 .put("detail", problem.detail())
                 .put("instance", clip(ctx.request().path(), 200))
                 .put("trace_id", TraceIds.of(ctx));
+        if (problem.index() != null) {
+            body.put("index", problem.index());
+        }
         response.setStatusCode(problem.status())
                 .putHeader("content-type", "application/problem+json")
                 .putHeader("cache-control", "no-store");
@@ -59,6 +62,9 @@ public final class Problems {
         }
         if (failure instanceof ApiException api) {
             return api;
+        }
+        if (failure instanceof BodyException body) {
+            return body.toProblem();
         }
         if (failure instanceof SchemaValidationException schema) {
             return ApiException.validation(describe(schema));
