@@ -112,7 +112,8 @@ public final class Idempotency {
             hashes[i] = Buffer.buffer(items.get(i).fingerprint());
         }
         return conn.preparedQuery(CLAIM_ITEMS)
-                .execute(Tuple.of(itemScope(principal), keys, hashes, (double) ttl.toSeconds()))
+                .execute(Tuple.tuple().addValue(itemScope(principal)).addValue(keys).addValue(hashes)
+                        .addValue((double) ttl.toSeconds()))
                 .map(rows -> {
                     Set<String> claimed = new HashSet<>();
                     rows.forEach(row -> claimed.add(row.getString("key")));
@@ -128,7 +129,8 @@ public final class Idempotency {
         String scope = itemScope(principal);
         Map<String, byte[]> fingerprints = new HashMap<>();
         items.forEach(item -> fingerprints.put(item.key(), item.fingerprint()));
-        return conn.preparedQuery(FIRST_ITEMS).execute(Tuple.of(scope, fingerprints.keySet().toArray(String[]::new)))
+        return conn.preparedQuery(FIRST_ITEMS)
+                .execute(Tuple.tuple().addValue(scope).addValue(fingerprints.keySet().toArray(String[]::new)))
                 .map(rows -> {
                     Map<String, FirstItem> found = new HashMap<>();
                     for (Row row : rows) {
@@ -152,7 +154,7 @@ public final class Idempotency {
         for (int i = 0; i < sealed.length; i++) {
             sealed[i] = Buffer.buffer(box.seal(answers.get(i), context(Tuple.of(scope, keys.get(i)))));
         }
-        return conn.preparedQuery(STORE_ITEMS).execute(Tuple.of(scope, keys.toArray(String[]::new), sealed))
+        return conn.preparedQuery(STORE_ITEMS).execute(Tuple.tuple().addValue(scope).addValue(keys.toArray(String[]::new)).addValue(sealed))
                 .mapEmpty();
     }
 
