@@ -53,6 +53,9 @@ public final class BodyReader {
     /** The body read against {@code shape}; a body that is not JSON answers 400, one that breaks the shape a {@link BodyException}. */
     public static Object read(Buffer body, BodyShape shape) {
         byte[] bytes = body == null ? new byte[0] : body.getBytes();
+        if (!Utf8.isValid(bytes)) {
+            throw ApiException.badRequest("the body is not valid JSON (it is not UTF-8)");
+        }
         try {
             BodyReader reader = new BodyReader(bytes);
             JsonToken first = reader.parser.nextToken();
