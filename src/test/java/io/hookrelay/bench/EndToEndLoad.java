@@ -30,7 +30,10 @@ import java.util.concurrent.TimeUnit;
  * against the trivial server, so the ratio of the two rates is the service's share of what the client and the
  * machine allow.
  *
- * <pre>EndToEndLoad &lt;port&gt; &lt;connections&gt; &lt;warmup-seconds&gt; &lt;measure-seconds&gt; [api-key]</pre>
+ * <pre>EndToEndLoad &lt;port&gt; &lt;connections&gt; &lt;warmup-seconds&gt; &lt;measure-seconds&gt; [api-key] [batch-size]</pre>
+ *
+ * With a batch size above 0 each request is a {@code POST /v1/events/batch} of that many such events, and
+ * every count is of events (latencies stay per request).
  *
  * Prints {@code WINDOW <from-us> <to-us>} (wall clock, see {@link WallClock}) when it starts sending, and
  * {@code RESULT {json}} once every connection's last request has been answered; then exits.
@@ -47,7 +50,8 @@ public final class EndToEndLoad {
         int connections = Integer.parseInt(args[1]);
         int warmupSeconds = Integer.parseInt(args[2]);
         int measureSeconds = Integer.parseInt(args[3]);
-        String key = args.length > 4 ? args[4] : null;
+        String key = args.length > 4 && !args[4].isEmpty() ? args[4] : null;
+        int batch = args.length > 5 ? Integer.parseInt(args[5]) : 0;
         BenchProcess.exitWithParent();
 
         Vertx vertx = Vertx.vertx();
@@ -56,7 +60,7 @@ public final class EndToEndLoad {
         List<Loader> loaders = new CopyOnWriteArrayList<>();
         for (int i = 0; i < loops; i++) {
             int share = connections / loops + (i < connections % loops ? 1 : 0);
-            Loader loader = new Loader(port, share, key);
+            Loader loader = new Loader(port, share, key, batch);
             vertx.deployVerticle(loader, new DeploymentOptions()).await(30, TimeUnit.SECONDS);
             loaders.add(loader);
         }
@@ -183,6 +187,7 @@ public final class EndToEndLoad {
         private final int port;
         private final int connections;
         private final String key;
+        private final int batch;
         private Context eventLoop;
         private HttpClient http;
         private RequestOptions request;
@@ -203,10 +208,11 @@ public final class EndToEndLoad {
         private long[] latencies = new long[1 << 16];
         private int latencyCount;
 
-        Loader(int port, int connections, String key) {
+        Loader(int port, int connections, String key, int batch) {
             this.port = port;
             this.connections = connections;
             this.key = key;
+            this.batch = batch;
         }
 
         @Override
@@ -214,7 +220,7 @@ public final class EndToEndLoad {
             eventLoop = vertx.getOrCreateContext();
             http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
                     .setDefaultHost("127.0.0.1").setDefaultPort(port), new PoolOptions().setHttp1MaxSize(connections));
-            request = new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/events")
+            request = new RequestOptions().setMethod(HttpMethod.POST).setURI(batch > 0 ? "/v1/events/batch" : "/v1/events")
                     .putHeader("content-type", "application/json");
             if (key != null) {
                 request.putHeader("authorization", "Bearer " + key);
@@ -241,7 +247,16 @@ public final class EndToEndLoad {
                 }
                 return;
             }
-            Buffer body = body(++orderNumber, sent);
+            Buffer body;
+            if (batch > 0) {
+                body = Buffer.buffer(batch * 400).appendString("{\"events\":[");
+                for (int i = 0; i < batch; i++) {
+                    body.appendString(i == 0 ? "" : ",").appendBuffer(body(++orderNumber, sent));
+                }
+                body.appendString("]}");
+            } else {
+                body = body(++orderNumber, sent);
+            }
             http.request(request).compose(req -> req.send(body))
                     .compose(resp -> resp.body().map(b -> resp.statusCode()))
                     .onComplete(result -> {
@@ -265,18 +280,19 @@ public final class EndToEndLoad {
         }
 
         private void accepted(long sent, long answered) {
-            acceptedTotal++;
+            int events = Math.max(1, batch);
+            acceptedTotal += events;
             if (answered < from) {
-                acceptedBeforeFrom++;
+                acceptedBeforeFrom += events;
             }
             if (answered < to) {
-                acceptedBeforeTo++;
+                acceptedBeforeTo += events;
                 if (answered >= from) {
-                    perSecond[(int) ((answered - from) / 1_000_000L)]++;
+                    perSecond[(int) ((answered - from) / 1_000_000L)] += events;
                 }
             }
             if (sent >= from && sent < to) {
-                acceptedSentInWindow++;
+                acceptedSentInWindow += events;
                 if (latencyCount == latencies.length) {
                     latencies = Arrays.copyOf(latencies, latencies.length * 2);
                 }
