@@ -55,7 +55,8 @@ final class DeliveryClaims {
                        l.owner = $1 AND l.leased_until > now() + make_interval(secs => $7::float8 / 2) AS fresh
                 FROM queues q
                 JOIN subscriptions s ON s.id = q.subscription_id
-                CROSS JOIN LATERAL (SELECT CASE WHEN s.ordered THEN 1 ELSE $13 * coalesce(s.max_in_flight, $4) END AS room) c
+                CROSS JOIN LATERAL (SELECT CASE WHEN s.ordered THEN 1
+                                                  ELSE coalesce(s.max_in_flight, $4) + greatest(coalesce(s.max_in_flight, $4), $13) END AS room) c
                 LEFT JOIN unnest($5::uuid[], $6::int[]) AS b (subscription_id, busy) ON b.subscription_id = s.id
                 LEFT JOIN delivery_queue_leases l ON l.subscription_id = s.id
                 WHERE s.status = 'active' AND NOT (s.id = ANY ($3::uuid[]))
@@ -191,7 +192,7 @@ final class DeliveryClaims {
                 .addValue(from.values().stream().map(QueuePosition::nextAttemptAt).toArray(OffsetDateTime[]::new))
                 .addValue(from.values().stream().map(QueuePosition::id).toArray(UUID[]::new))
                 .addValue(holderLock.key())
-                .addValue(SenderQueue.CLAIMABLE_CAPS);
+                .addValue(SenderQueue.READ_AHEAD_AT_LEAST);
         return pool.preparedQuery(CLAIM).execute(args).map(rows -> {
             List<ClaimedDelivery> claimed = new ArrayList<>(rows.size());
             rows.forEach(row -> claimed.add(map(row)));

@@ -40,12 +40,20 @@ final class SenderQueue {
         return cap + UNWRITTEN_BEYOND_CAP;
     }
 
-    /** Caps' worth of an unordered queue this instance holds at once, in flight and claimed: one of each. */
-    static final int CLAIMABLE_CAPS = 2;
+    /**
+     * The least an unordered queue reads ahead of what it has in flight. A cap's worth (8 by default) made one
+     * endpoint wait for a claim every few deliveries, and the claim is the engine's costliest statement: with
+     * publishers keeping the database busy each claim took several milliseconds, which bounded the queue.
+     */
+    static final int READ_AHEAD_AT_LEAST = 64;
 
-    /** How many of its deliveries a claim may hold for this queue: a cap in flight and a cap read ahead. */
+    static int readAhead(int cap) {
+        return Math.max(cap, READ_AHEAD_AT_LEAST);
+    }
+
+    /** How many of its deliveries a claim may hold for this queue: a cap in flight and the read-ahead. */
     static int claimable(int cap, boolean ordered) {
-        return ordered ? 1 : CLAIMABLE_CAPS * cap;
+        return ordered ? 1 : cap + readAhead(cap);
     }
 
     void buffer(ClaimedDelivery delivery, long tick) {
@@ -88,7 +96,7 @@ final class SenderQueue {
 
     /** Claimed but not yet sent: the next claim should top the buffer up before it runs dry. */
     boolean runningLow() {
-        return !ordered && buffered.size() <= cap / 2;
+        return !ordered && buffered.size() <= readAhead(cap) / 2;
     }
 
     /** Gives back what waited longer than since {@code tick}; its deliveries are claimed again when due. */
