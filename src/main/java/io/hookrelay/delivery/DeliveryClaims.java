@@ -44,11 +44,13 @@ final class DeliveryClaims {
      */
     private static final String CLAIM = """
             WITH RECURSIVE queues AS (
-                (SELECT subscription_id FROM deliveries WHERE status = 'pending' ORDER BY subscription_id LIMIT 1)
+                -- ordered by the whole key of the partial index of pending deliveries, which only it can give:
+                -- by subscription_id alone the planner may walk (subscription_id, id), every settled delivery too
+                (SELECT subscription_id FROM deliveries WHERE status = 'pending' ORDER BY subscription_id, event_seq LIMIT 1)
                 UNION ALL
                 SELECT (SELECT d.subscription_id FROM deliveries d
                         WHERE d.status = 'pending' AND d.subscription_id > q.subscription_id
-                        ORDER BY d.subscription_id LIMIT 1)
+                        ORDER BY d.subscription_id, d.event_seq LIMIT 1)
                 FROM queues q WHERE q.subscription_id IS NOT NULL),
             open AS (
                 SELECT s.id, s.ordered, least($2, c.room - coalesce(b.busy, 0)) AS free,
