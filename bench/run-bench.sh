@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Runs one of the benchmarks against target/hookrelay.jar and prints its figures.
 #   bench/run-bench.sh publish [seconds] [clients]   POST /v1/events throughput and latency
+#   bench/run-bench.sh publish-ingest [warmup_s=20] [measure_s=30] [connections=64] [batch=100]   publishing alone
+#       (delivery off), the jar as a user starts it and the load generator as its own process: POST /v1/events and
+#       POST /v1/events/batch, CPU per event, beside the same load against a trivial server
 #   bench/run-bench.sh table-watch [rows] [rounds]   cost of a watched INSERT against an unwatched one
 #   bench/run-bench.sh dashboard [events]            dashboard API timings over 2 deliveries and 3 attempts per event
 #   bench/run-bench.sh sse [clients] [events/s] [seconds]   SSE clients of /v1/events/stream under a publish load
@@ -87,6 +90,7 @@ fi
 echo "== $(nproc) cores, $(java -version 2>&1 | head -1), database: ${db:-embedded}"
 case "$which" in
   publish) java -Xmx512m -cp "$CP" io.hookrelay.bench.PublishBench "${db:-embedded}" "$@" ;;
+  publish-ingest) java -Xmx512m -cp "$CP" io.hookrelay.bench.PublishIngestBench "${db:-none}" "$@" ;;
   # Creates and drops a database of its own on the server.
   table-watch) HOOKRELAY_TEST_DATABASE_URL="${server:?table-watch needs a PostgreSQL server}" \
       java -cp "$CP" io.hookrelay.source.TableWatchOverheadBench "$@" ;;

@@ -61,6 +61,12 @@ final class BenchService implements AutoCloseable {
                 Map.of("HOOKRELAY_ALLOW_PRIVATE_TARGETS", "true"));
     }
 
+    /** As {@link #startAsUser(String)}, with one setting more (a bench of one part switches another off). */
+    static BenchService startAsUser(String databaseUrl, String setting, String value) throws Exception {
+        return start(List.of("java", "-jar"), databaseUrl,
+                Map.of("HOOKRELAY_ALLOW_PRIVATE_TARGETS", "true", setting, value));
+    }
+
     private static BenchService start(List<String> java, String databaseUrl, Map<String, String> settings)
             throws Exception {
         int port;
