@@ -468,7 +468,7 @@ public final class EndToEndBench {
     // ---- helpers --------------------------------------------------------------------------------------
 
     /** The local server's postmaster, from the postmaster.pid in its data directory; -1 if that cannot be read. */
-    private static long localPostmaster(String databaseUrl) {
+    static long localPostmaster(String databaseUrl) {
         DatabaseUrl url = DatabaseUrl.parse(databaseUrl);
         try (Connection connection = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
              Statement statement = connection.createStatement();

@@ -8,10 +8,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +47,7 @@ public final class PublishIngestBench {
 
         try (BenchService service = BenchService.startAsUser(database, "HOOKRELAY_DELIVERY_ENABLED", "false")) {
             service.keepLogAt(LOGS.resolve("service.log"));
-            long postmaster = database == null ? service.embeddedPostmasterPid() : postmaster(database);
+            long postmaster = database == null ? service.embeddedPostmasterPid() : EndToEndBench.localPostmaster(database);
             String databaseName = database == null ? EmbeddedDatabase.DATABASE : DatabaseUrl.parse(database).database();
             String key = apiKey(service);
             for (int size : new int[] {0, batch}) {
@@ -121,16 +117,6 @@ public final class PublishIngestBench {
             return PublishBench.apiKey(http, service.adminToken).await(30, TimeUnit.SECONDS);
         } finally {
             vertx.close().await(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private static long postmaster(String databaseUrl) throws Exception {
-        DatabaseUrl url = DatabaseUrl.parse(databaseUrl);
-        try (Connection connection = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SHOW data_directory")) {
-            rows.next();
-            return Long.parseLong(Files.readAllLines(Path.of(rows.getString(1), "postmaster.pid")).get(0).trim());
         }
     }
 }
