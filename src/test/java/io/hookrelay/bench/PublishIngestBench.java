@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
  * p50/p99 and the CPU each event cost the service, the run's PostgreSQL backends and the load generator.
  *
  * <pre>PublishIngestBench &lt;database-url|none&gt; [warmup-s=20] [measure-s=30] [connections=64] [batch=100]</pre>
+ *
+ * A warm-up of 0 measures from the first request after the service is ready, so the per-second rates show how
+ * long the freshly started JVM takes to reach its warm rate.
  */
 public final class PublishIngestBench {
 
@@ -58,6 +61,9 @@ public final class PublishIngestBench {
                         size == 0 ? "one each" : "batch " + size, result.getDouble("rate"), result.getDouble("rate") / trivial,
                         result.getDouble("p50"), result.getDouble("p99"), result.getDouble("service_us"),
                         result.getDouble("postgres_us"), result.getDouble("load_us"), result.getJsonObject("statuses"));
+                // With no warm-up (first argument 0) this is the curve of a fresh start: the JIT at work.
+                System.out.printf("  per second  %s%n", result.getJsonArray("per_second").stream().map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(" ")));
             }
             System.out.printf("  rss         service %d MiB at the end%n", service.rssBytes() / (1024 * 1024));
         }
@@ -83,6 +89,7 @@ public final class PublishIngestBench {
                     .put("p50", result.getDouble("answer_p50_ms", Double.NaN))
                     .put("p99", result.getDouble("answer_p99_ms", Double.NaN))
                     .put("statuses", result.getJsonObject("statuses"))
+                    .put("per_second", result.getJsonArray("accepted_per_second"))
                     .put("service_us", micros(end[0] - start[0], events))
                     .put("load_us", micros(end[1] - start[1], events))
                     .put("postgres_us", micros(end[2] - start[2], events));
