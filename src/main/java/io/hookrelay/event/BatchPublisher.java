@@ -63,9 +63,7 @@ final class BatchPublisher {
                     throw ApiException.validation("body /events/" + i + "/idempotency_key: an earlier event of this"
                             + " batch has the same key; every event needs a key of its own").about(i);
                 }
-                byte[] text = new byte[item.length()];
-                System.arraycopy(bytes, item.from(), text, 0, text.length);
-                keys.add(new Idempotency.ItemKey(item.key(), Tokens.sha256(text)));
+                keys.add(new Idempotency.ItemKey(item.key(), Tokens.sha256(bytes, item.from(), item.length())));
             }
         }
         return checkSchemas(tenant.tenantId(), items, 0).compose(valid -> {

@@ -138,7 +138,7 @@ public final class Idempotency {
                         boolean same = MessageDigest.isEqual(row.getBuffer("request_hash").getBytes(), fingerprints.get(key));
                         Buffer sealed = row.getBuffer("response_body");
                         found.put(key, new FirstItem(same, same && sealed != null
-                                ? box.open(sealed.getBytes(), context(Tuple.of(scope, key))) : null));
+                                ? box.open(sealed.getBytes(), context(scope, key)) : null));
                     }
                     return found;
                 });
@@ -152,7 +152,7 @@ public final class Idempotency {
         String scope = itemScope(principal);
         Buffer[] sealed = new Buffer[keys.size()];
         for (int i = 0; i < sealed.length; i++) {
-            sealed[i] = Buffer.buffer(box.seal(answers.get(i), context(Tuple.of(scope, keys.get(i)))));
+            sealed[i] = Buffer.buffer(box.seal(answers.get(i), context(scope, keys.get(i))));
         }
         return conn.preparedQuery(STORE_ITEMS).execute(Tuple.tuple().addValue(scope).addValue(keys.toArray(String[]::new)).addValue(sealed))
                 .mapEmpty();
@@ -175,7 +175,12 @@ public final class Idempotency {
     }
 
     private static String context(Tuple id) {
-        return "idempotency:" + id.getValue(0) + ":" + id.getValue(1);
+        return context((String) id.getValue(0), (String) id.getValue(1));
+    }
+
+    /** What a sealed answer is bound to: its scope and key, so one cannot be replayed as another's. */
+    private static String context(String scope, String key) {
+        return "idempotency:" + scope + ":" + key;
     }
 
     private Future<Reply> replay(SqlConnection conn, Tuple id, byte[] fingerprint, RoutingContext ctx) {

@@ -8,8 +8,4 @@ public record ReadObject(Map<String, Object> fields, int from, int to) {
     public String text(String name) {
         return (String) fields.get(name);
     }
-
-    public int length() {
-        return to - from;
-    }
 }

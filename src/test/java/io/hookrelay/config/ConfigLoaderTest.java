@@ -26,6 +26,7 @@ class ConfigLoaderTest {
         assertFalse(config.allowPrivateTargets());
         assertTrue(config.adminToken().isEmpty());
         assertEquals(256 * 1024, config.maxPayloadBytes());
+        assertEquals(4 * 1024 * 1024, config.maxBatchBytes());
         assertEquals(Duration.ofHours(24), config.secretRotationOverlap());
         assertEquals(Duration.ofHours(24), config.idempotencyTtl());
     }
@@ -55,6 +56,10 @@ class ConfigLoaderTest {
                 .contains("ISO-8601"));
         assertThrows(ConfigException.class, () -> load("HOOKRELAY_IDEMPOTENCY_TTL", "-PT1H"));
         assertThrows(ConfigException.class, () -> load("HOOKRELAY_CONFIG_FILE", "/no/such/file.properties"));
+        assertTrue(assertThrows(ConfigException.class, () -> load("HOOKRELAY_MAX_BATCH_BYTES", "100")).getMessage()
+                .contains("HOOKRELAY_MAX_BATCH_BYTES"));
+        assertThrows(ConfigException.class, () -> load("HOOKRELAY_MAX_BATCH_BYTES", "4MiB"));
+        assertEquals(1 << 20, load("HOOKRELAY_MAX_BATCH_BYTES", "1048576").maxBatchBytes());
         assertEquals(Duration.ofDays(5), load("HOOKRELAY_SECRET_ROTATION_OVERLAP", "P5D").secretRotationOverlap());
     }
 

@@ -1,7 +1,6 @@
 package io.hookrelay.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -152,8 +151,8 @@ class BodyReaderContractTest {
         ApiException notJson = assertThrows(ApiException.class, () -> BodyReader.read(Buffer.buffer(
                 new byte[] {'{', '"', 't', 'y', 'p', 'e', '"', ':', '"', (byte) 0xC3, '"', '}'}), shape));
         assertEquals(400, notJson.status());
-        assertInstanceOf(ApiException.class, assertThrows(ApiException.class,
-                () -> BodyReader.read(Buffer.buffer("{\"type\":\"a\",\"data\":" + "[".repeat(2000) + "]".repeat(2000) + "}"), shape)));
+        assertEquals(400, assertThrows(ApiException.class, () -> BodyReader.read(Buffer.buffer(
+                "{\"type\":\"a\",\"data\":" + "[".repeat(2000) + "]".repeat(2000) + "}"), shape)).status());
         assertThrows(ApiException.class, () -> BodyReader.read(Buffer.buffer("{\"type\":\"a\",\"data\":1} x"), shape));
     }
 
