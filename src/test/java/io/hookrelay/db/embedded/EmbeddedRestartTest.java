@@ -179,25 +179,27 @@ class EmbeddedRestartTest {
     @DisplayName("a read-only data directory ends the start with a clear message and status 2")
     void readOnlyDataDirectory() throws Exception {
         Path data = dir.resolve("readonly");
-        Files.createDirectories(data);
-        ServiceProcess.Exited exited = ServiceProcess.runUntilExit(ownFileSystem(data, "ro,size=8m"),
-                Map.of("HOOKRELAY_DATA_DIR", data.toString()), ServiceProcess.freePort(), dir.resolve("readonly.log"));
-        assertEquals(2, exited.status(), exited.output());
-        assertTrue(exited.output().contains("cannot write to the data directory " + data), exited.output());
+        ServiceProcess.Exited exited = startRefusedOn(data, "ro,size=8m", "cannot write to the data directory " + data);
         assertTrue(exited.output().contains("Read-only file system"), exited.output());
-        assertTrue(!exited.output().contains("\tat "), "a message, not a stack trace: " + exited.output());
     }
 
     @Test
     @DisplayName("a full disk ends the start with a clear message and status 2")
     void fullDisk() throws Exception {
         Path data = dir.resolve("small");
+        startRefusedOn(data, "size=16m", "the disk holding " + data + " is full");
+    }
+
+    /** Starts the service on a file system of its own mounted at {@code data}; it must exit 2 with the message. */
+    private ServiceProcess.Exited startRefusedOn(Path data, String mountOptions, String message) throws Exception {
         Files.createDirectories(data);
-        ServiceProcess.Exited exited = ServiceProcess.runUntilExit(ownFileSystem(data, "size=16m"),
-                Map.of("HOOKRELAY_DATA_DIR", data.toString()), ServiceProcess.freePort(), dir.resolve("full.log"));
+        ServiceProcess.Exited exited = ServiceProcess.runUntilExit(ownFileSystem(data, mountOptions),
+                Map.of("HOOKRELAY_DATA_DIR", data.toString()), ServiceProcess.freePort(),
+                dir.resolve(data.getFileName() + ".log"));
         assertEquals(2, exited.status(), exited.output());
-        assertTrue(exited.output().contains("the disk holding " + data + " is full"), exited.output());
+        assertTrue(exited.output().contains(message), exited.output());
         assertTrue(!exited.output().contains("\tat "), "a message, not a stack trace: " + exited.output());
+        return exited;
     }
 
     @Test
