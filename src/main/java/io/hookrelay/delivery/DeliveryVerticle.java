@@ -64,7 +64,8 @@ public final class DeliveryVerticle extends VerticleBase {
         sender = new DeliverySender(claims, new WebhookRequests(secretBox), http, outcomes, retry, settings.maxInFlight(),
                 holderLock::held);
         Dispatcher dispatcher = new Dispatcher(pool, DISPATCH_BATCH, sender::wake);
-        wakeups = new EventWakeups(vertx, connectOptions, dispatcher::wake);
+        // Events the service writes come with their deliveries, for whichever instance holds their queues.
+        wakeups = new EventWakeups(vertx, connectOptions, sender::wake, dispatcher::wake);
         timer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> {
             dispatcher.wake();
             endLeasesOfGoneHolders().onComplete(v -> sender.rescan());

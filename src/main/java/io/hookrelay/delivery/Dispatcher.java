@@ -7,7 +7,8 @@ import io.vertx.sqlclient.Tuple;
 import java.util.logging.Logger;
 
 /**
- * Fans new events out to one delivery per matching active subscription. One statement claims a batch
+ * Fans new events out to one delivery per matching active subscription ({@link FanOut}): those that
+ * came in undispatched, as the service's own inserts fan out at once. One statement claims a batch
  * of undispatched events (SKIP LOCKED, so instances share the work), inserts their deliveries and marks
  * them dispatched: it commits whole or not at all, so a crash halfway repeats nothing and loses nothing.
  * Not thread-safe: driven from the delivery verticle's event loop.
@@ -22,11 +23,7 @@ final class Dispatcher {
                 ORDER BY seq LIMIT $1
                 FOR UPDATE SKIP LOCKED),
             fanned AS (
-                INSERT INTO deliveries (tenant_id, event_id, event_seq, subscription_id)
-                SELECT b.tenant_id, b.id, b.seq, s.id
-                FROM batch b JOIN subscriptions s ON s.tenant_id = b.tenant_id AND s.status = 'active'
-                WHERE (b.subscription_ids IS NULL OR s.id = ANY (b.subscription_ids))
-                  AND hookrelay_type_matches(s.event_types, b.type)
+            """ + FanOut.deliveriesOf("batch") + """
                 ON CONFLICT (event_id, subscription_id) DO NOTHING
                 RETURNING 1),
             marked AS (

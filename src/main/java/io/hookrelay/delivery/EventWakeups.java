@@ -13,11 +13,24 @@ import io.vertx.pgclient.PgConnectOptions;
 public final class EventWakeups {
 
     public static final String CHANNEL = "hookrelay_events";
+    /** The payload of a write that left events undispatched, for the dispatcher (V14); other writes send ''. */
+    static final String UNDISPATCHED = "undispatched";
 
     private final PgListener listener;
 
+    /** Called back for every write of events. */
     public EventWakeups(Vertx vertx, PgConnectOptions options, Runnable onWake) {
-        this.listener = new PgListener(vertx, options, CHANNEL, payload -> onWake.run());
+        this(vertx, options, onWake, () -> { });
+    }
+
+    /** {@code onEvents} for every write of events, and {@code onUndispatched} too for one that needs the dispatcher. */
+    EventWakeups(Vertx vertx, PgConnectOptions options, Runnable onEvents, Runnable onUndispatched) {
+        this.listener = new PgListener(vertx, options, CHANNEL, payload -> {
+            if (UNDISPATCHED.equals(payload)) {
+                onUndispatched.run();
+            }
+            onEvents.run();
+        });
     }
 
     /** Never fails: delivery still works by polling until the LISTEN connection is up. */
