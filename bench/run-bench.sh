@@ -15,7 +15,8 @@
 #       load generator -> service jar (default settings) -> receiver, on the embedded database and on the local
 #       server, to 1 and to 16 subscriptions, beside the same load against a trivial server. One or some scenarios:
 #       E2E_SCENARIOS=embedded-1,embedded-16,local-1,local-16; E2E_DRAIN_MAX_SECONDS (default 300) bounds the wait
-#       for the backlog after the load.
+#       for the backlog after the load; E2E_TRY="HOOKRELAY_NAME=value ..." tries settings (the run then says it is
+#       not of default settings).
 # Uses the PostgreSQL at BENCH_DATABASE_URL (default: the local server on 127.0.0.1:5432 if it answers,
 # else the service's embedded database), in a database created for the run and dropped after it.
 set -euo pipefail

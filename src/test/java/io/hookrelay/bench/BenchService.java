@@ -61,6 +61,13 @@ final class BenchService implements AutoCloseable {
                 Map.of("HOOKRELAY_ALLOW_PRIVATE_TARGETS", "true"));
     }
 
+    /** As {@link #startAsUser(String)}, with settings of the run's own (a bench of one part switches another off). */
+    static BenchService startAsUser(String databaseUrl, Map<String, String> settings) throws Exception {
+        Map<String, String> all = new TreeMap<>(settings);
+        all.put("HOOKRELAY_ALLOW_PRIVATE_TARGETS", "true");
+        return start(List.of("java", "-jar"), databaseUrl, all);
+    }
+
     /** As {@link #startAsUser(String)}, with one setting more (a bench of one part switches another off). */
     static BenchService startAsUser(String databaseUrl, String setting, String value) throws Exception {
         return start(List.of("java", "-jar"), databaseUrl,

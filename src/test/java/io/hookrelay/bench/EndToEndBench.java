@@ -170,10 +170,11 @@ public final class EndToEndBench {
 
     private void scenario(Scenario scenario, DeliveryDatabases databases) throws Exception {
         int subs = scenario.subscriptions();
-        System.out.printf("== end-to-end %s: %s, %d subscription%s (event_types %s, default settings), %d connections,"
+        System.out.printf("== end-to-end %s: %s, %d subscription%s (event_types %s, %s), %d connections,"
                         + " %d s warm-up + %d s measured%n", scenario.name(),
                 scenario.local() ? "the local PostgreSQL server" : "the embedded database (the jar's default)", subs,
-                subs == 1 ? "" : "s", EVENT_TYPES, connections, warmup, measure);
+                subs == 1 ? "" : "s", EVENT_TYPES,
+                trying().isEmpty() ? "default settings" : "NOT default settings, trying " + trying(), connections, warmup, measure);
         if (scenario.local() && databases == null) {
             System.out.println("  SKIPPED     no PostgreSQL server was given (run-bench.sh looks on 127.0.0.1:5432)");
             summary.add(String.format("  %-12s skipped: no local PostgreSQL server", scenario.name()));
@@ -189,7 +190,7 @@ public final class EndToEndBench {
         String hooks = "http://127.0.0.1:" + ports[0] + EndToEndReceiver.PATH;
         URI controlUri = URI.create("http://127.0.0.1:" + ports[1]);
 
-        BenchService service = started(BenchService.startAsUser(database));
+        BenchService service = started(BenchService.startAsUser(database, trying()));
         service.keepLogAt(logs.resolve("service.log"));
         remember("service", service.process.pid(), "hookrelay.jar");
         remember("dir", service.dataDir.toString(), "");
@@ -480,6 +481,25 @@ public final class EndToEndBench {
                     + "); its CPU is not counted");
             return -1;
         }
+    }
+
+    /**
+     * E2E_TRY="HOOKRELAY_A=1 HOOKRELAY_B=2": settings to try instead of the defaults, shown on the service line of
+     * every scenario (a figure measured so is not one of default settings).
+     */
+    private static Map<String, String> trying() {
+        Map<String, String> settings = new java.util.TreeMap<>();
+        for (String pair : System.getenv().getOrDefault("E2E_TRY", "").trim().split("\\s+")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0 || !pair.startsWith("HOOKRELAY_")) {
+                throw new IllegalArgumentException("E2E_TRY takes HOOKRELAY_NAME=value pairs, not: " + pair);
+            }
+            settings.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        return settings;
     }
 
     private static String settingsShown(Map<String, String> settings) {
